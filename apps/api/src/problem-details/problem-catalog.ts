@@ -1,0 +1,79 @@
+import type { Locale } from '../i18n/locale.util.js';
+
+interface ProblemKind {
+  status: number;
+  title: Record<Locale, string>;
+}
+
+/** Every kind of problem the API reports, with its status and a title in German and English. */
+export const PROBLEM_CATALOG = {
+  'validation-failed': {
+    status: 400,
+    title: { de: 'Die Anfrage ist ungültig', en: 'The request is invalid' },
+  },
+  'malformed-body': {
+    status: 400,
+    title: { de: 'Der Anfragetext ist kein gültiges JSON', en: 'The request body is not valid JSON' },
+  },
+  'not-found': {
+    status: 404,
+    title: { de: 'Nicht gefunden', en: 'Not found' },
+  },
+  'round-not-found': {
+    status: 404,
+    title: { de: 'Beteiligungsrunde nicht gefunden', en: 'Participation round not found' },
+  },
+  'stage-not-found': {
+    status: 404,
+    title: { de: 'Phase nicht gefunden', en: 'Stage not found' },
+  },
+  'method-not-allowed': {
+    status: 405,
+    title: { de: 'Methode nicht erlaubt', en: 'Method not allowed' },
+  },
+  'stage-not-open': {
+    status: 409,
+    title: { de: 'Die Phase ist nicht offen', en: 'The stage is not open' },
+  },
+  'round-not-running': {
+    status: 409,
+    title: { de: 'Die Beteiligungsrunde läuft nicht mehr', en: 'The participation round is no longer running' },
+  },
+  'payload-too-large': {
+    status: 413,
+    title: { de: 'Der Anfragetext ist zu groß', en: 'The request body is too large' },
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: { de: 'Nicht unterstützter Medientyp', en: 'Unsupported media type' },
+  },
+  'internal-error': {
+    status: 500,
+    title: { de: 'Interner Fehler', en: 'Internal error' },
+  },
+  'service-unavailable': {
+    status: 503,
+    title: { de: 'Dienst vorübergehend nicht verfügbar', en: 'Service temporarily unavailable' },
+  },
+} as const satisfies Record<string, ProblemKind>;
+
+export type ProblemCode = keyof typeof PROBLEM_CATALOG;
+
+export function problemCodeForStatus(status: number): ProblemCode {
+  switch (status) {
+    case 400:
+      return 'validation-failed';
+    case 404:
+      return 'not-found';
+    case 405:
+      return 'method-not-allowed';
+    case 413:
+      return 'payload-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    case 503:
+      return 'service-unavailable';
+    default:
+      return 'internal-error';
+  }
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { NodeProcess } from './node-process.js';
+
+export interface SystemOptions {
+  /** Defaults to the database of the test run (set in global set-up). */
+  databaseUrl?: string;
+  /** A queue of its own keeps this test's workflows away from other test files' workers. */
+  taskQueue?: string;
+}
+
+export interface StartedWorker {
+  process: NodeProcess;
+  stop(signal?: NodeJS.Signals): ReturnType<NodeProcess['stop']>;
+}
+
+/** API and worker processes against the test run's Temporal and PostgreSQL. */
+export class TestSystem {
+  readonly taskQueue: string;
+  readonly env: Record<string, string>;
+  api?: NodeProcess;
+  apiUrl = '';
+  worker?: NodeProcess;
+
+  constructor(options: SystemOptions = {}) {
+    this.taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
+    this.env = {
+      DATABASE_URL: options.databaseUrl ?? required('DATABASE_URL'),
+      TEMPORAL_ADDRESS: required('TEMPORAL_ADDRESS'),
+      TEMPORAL_NAMESPACE: required('TEMPORAL_NAMESPACE'),
+      TEMPORAL_TASK_QUEUE: this.taskQueue,
+      WORKFLOW_BUNDLE_PATH: required('WORKFLOW_BUNDLE_PATH'),
+      DATABASE_POOL_SIZE: '5',
+    };
+  }
+
+  async start(): Promise<this> {
+    await Promise.all([this.startApi(), this.startWorker()]);
+    return this;
+  }
+
+  async startApi(): Promise<void> {
+    this.api = NodeProcess.start('api', 'apps/api/dist/main.js', { ...this.env, PORT: '0' });
+    const [, url] = await this.api.waitForOutput(/Ratsweg API listening on (http:\/\/\S+?) /);
+    this.apiUrl = (url as string).replace('[::1]', '127.0.0.1');
+  }
+
+  async startWorker(): Promise<NodeProcess> {
+    this.worker = NodeProcess.start('worker', 'apps/worker/dist/main.js', this.env);
+    await this.worker.waitForOutput(/Ratsweg worker polling task queue/);
+    return this.worker;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.api?.stop(), this.worker?.stop()]);
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+    const response = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text,
+    };
+  }
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  body: any;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest's global set-up (npm test)`);
+  return value;
+}
+
+/** Polls until `check` returns a value other than undefined; for state that settles asynchronously. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

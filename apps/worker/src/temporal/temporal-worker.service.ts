@@ -1,0 +1,61 @@
+import { createRequire } from 'node:module';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
+import type { RoundActivities } from '@ratsweg/contracts';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { RoundRecordingActivities } from '../round/round-recording.activities.js';
+
+/**
+ * Runs the Temporal worker for the life of the Nest application context: it starts polling
+ * once the context is up and drains in-flight tasks before the context closes.
+ */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private connection?: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(RATSWEG_CONFIG) private readonly config: RatswegConfig,
+    @Inject(RoundRecordingActivities) private readonly roundActivities: RoundRecordingActivities,
+  ) {}
+
+  /** Settles when the worker has stopped; rejects when it failed. */
+  get completion(): Promise<void> {
+    if (!this.running) throw new Error('worker has not started');
+    return this.running;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
+    const activities: RoundActivities = {
+      recordRoundChange: (recording) => this.roundActivities.recordRoundChange(recording),
+    };
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace: this.config.TEMPORAL_NAMESPACE,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      activities,
+      ...(this.config.WORKFLOW_BUNDLE_PATH
+        ? { workflowBundle: { codePath: this.config.WORKFLOW_BUNDLE_PATH } }
+        : { workflowsPath: createRequire(import.meta.url).resolve('@ratsweg/workflows') }),
+    });
+    this.running = this.worker.run();
+    this.logger.log(
+      `Ratsweg worker polling task queue "${this.config.TEMPORAL_TASK_QUEUE}" in namespace "${this.config.TEMPORAL_NAMESPACE}" at ${this.config.TEMPORAL_ADDRESS}`,
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+  }
+}

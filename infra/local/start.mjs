@@ -1,0 +1,129 @@
+// `npm start`: the whole system on embedded defaults — Temporal dev server, database,
+// migrations, worker and API. Ctrl-C stops everything it started.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build, ensureDependencies, ROOT } from './bootstrap.mjs';
+
+ensureDependencies();
+build();
+
+const { startTemporalDevServer } = await import('../temporal/dev-server.mjs');
+const { migrateUp, startEmbeddedPostgres } = await import('@ratsweg/persistence');
+
+const dataDir = resolve(ROOT, process.env.RATSWEG_DATA_DIR ?? '.data');
+mkdirSync(dataDir, { recursive: true });
+const port = Number(process.env.PORT ?? 3000);
+const stops = [];
+const children = [];
+let stopping = false;
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping Ratsweg …');
+  for (const child of children.reverse()) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((done) => {
+        const timer = setTimeout(() => (child.kill('SIGKILL'), done()), 15_000);
+        child.once('exit', () => (clearTimeout(timer), done()));
+      });
+    }
+  }
+  for (const stop of stops.reverse()) await stop().catch((error) => console.error(error));
+  console.log('Stopped.');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+
+function startNode(name, script, env) {
+  // Own process group: Ctrl-C reaches only this launcher, which stops the parts in order.
+  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const prefix = `[${name}] `;
+  const forward = (stream) => (chunk) =>
+    stream.write(chunk.toString().replace(/^(?=.)/gm, prefix));
+  child.stdout.on('data', forward(process.stdout));
+  child.stderr.on('data', forward(process.stderr));
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited unexpectedly (${code ?? signal}); stopping everything.`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+try {
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  let temporalUi;
+  if (!temporalAddress) {
+    const temporal = await startTemporalDevServer({
+      dbFile: join(dataDir, 'temporal.sqlite'),
+      port: Number(process.env.TEMPORAL_PORT ?? 7233),
+      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+    });
+    // Own process group too, so it outlives the worker while the worker drains.
+    stops.push(() => temporal.stop());
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiUrl;
+  }
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const embedded = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'pglite'),
+      port: Number(process.env.EMBEDDED_DB_PORT ?? 5433),
+      maxConnections: 40,
+    });
+    stops.push(() => embedded.stop());
+    databaseUrl = embedded.url;
+  }
+  const applied = await migrateUp({ url: databaseUrl });
+  if (applied.length > 0) console.log(`Database migrated: ${applied.join(', ')}`);
+
+  const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, PORT: String(port) };
+  startNode('worker', 'apps/worker/dist/main.js', env);
+  startNode('api', 'apps/api/dist/main.js', env);
+
+  const host = process.env.HOST ?? '127.0.0.1';
+  const base = `http://${host}:${port}`;
+  await waitUntilReady(`${base}/health/ready`);
+  if (stopping) await new Promise(() => undefined);
+  console.log(
+    [
+      '',
+      `Ratsweg is running.`,
+      `  API:          ${base}/api/v1/templates`,
+      `  OpenAPI:      ${base}/api/docs`,
+      temporalUi ? `  Temporal UI:  ${temporalUi}` : `  Temporal:     ${temporalAddress}`,
+      `  Database:     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${join(dataDir, 'pglite')}`}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await shutdown(1);
+}
+
+async function waitUntilReady(url) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  if (!stopping) throw new Error(`The API did not become ready at ${url}`);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/** Every setting of API and worker, read from the environment once at start-up. */
+export const configSchema = z.object({
+  DATABASE_URL: z
+    .string({ error: 'is required (e.g. postgres://postgres@127.0.0.1:5432/ratsweg)' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('ratsweg'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('ratsweg-rounds'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  /** A prebuilt workflow bundle (production); without it the worker bundles `workflows/` at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  RATSWEG_TENANT: z.string().min(1).default('default'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type RatswegConfig = z.infer<typeof configSchema>;
+
+export class ConfigException extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigException';
+  }
+}
+
+/** Validates the environment; a bad setting fails fast with every problem named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RatswegConfig {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigException(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+}

@@ -1,0 +1,2 @@
+export * from './temporal/round-workflow.contract.js';
+export * from './http/round.request.js';

@@ -1,0 +1,28 @@
+import { DataSource } from 'typeorm';
+import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
+import { InitialSchema1764064800000 } from '../migrations/1764064800000-initial-schema.js';
+import { RoundEntity } from '../round/round.entity.js';
+
+export const ENTITIES = [RoundEntity, AuditEntryEntity];
+export const MIGRATIONS = [InitialSchema1764064800000];
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize?: number;
+}
+
+/** The one way to reach the database: schema changes come only from migrations. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'warn', 'migration'],
+    poolSize: options.poolSize ?? 10,
+    extra: { connectionTimeoutMillis: 5_000 },
+  });
+}

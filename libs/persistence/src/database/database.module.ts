@@ -1,0 +1,27 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
+import { DataSource } from 'typeorm';
+import { RoundRepository } from '../round/round.repository.js';
+import { createDataSource } from './data-source.js';
+
+/** The database connection and repositories for a Nest application. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [RATSWEG_CONFIG],
+      useFactory: async (config: RatswegConfig) =>
+        createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }).initialize(),
+    },
+    { provide: RoundRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new RoundRepository(dataSource) },
+  ],
+  exports: [DataSource, RoundRepository],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,50 @@
+import type { Outcome, RoundStatus, StageState } from '@ratsweg/domain';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Read model of a round, projected from its workflow; Temporal stays the source of truth. */
+@Entity({ name: 'round' })
+export class RoundEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Index('uq_round_workflow_id', { unique: true })
+  @Column({ name: 'workflow_id', type: 'text' })
+  workflowId!: string;
+
+  @Column({ type: 'text' })
+  tenant!: string;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ name: 'template_key', type: 'text' })
+  templateKey!: string;
+
+  @Column({ name: 'template_version', type: 'integer' })
+  templateVersion!: number;
+
+  @Column({ type: 'text' })
+  status!: RoundStatus;
+
+  @Column({ type: 'text', nullable: true })
+  result!: Outcome | null;
+
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: string | null;
+
+  @Column({ name: 'open_stage_keys', type: 'text', array: true })
+  openStageKeys!: string[];
+
+  @Column({ type: 'jsonb' })
+  stages!: StageState[];
+
+  /** Sequence number of the last recording applied; older recordings never overwrite newer ones. */
+  @Column({ type: 'integer' })
+  seq!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,110 @@
+import type { RoundState } from '@ratsweg/domain';
+import type { RoundRecording } from '@ratsweg/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
+import { RoundEntity } from './round.entity.js';
+
+/** Reads and writes the read model of rounds; every query is scoped to one tenant. */
+export class RoundRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Shows a round as soon as its workflow has started; the first recording then takes over. */
+  async insertStarted(workflowId: string, tenant: string, state: RoundState): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(RoundEntity)
+      .values(toRow(workflowId, tenant, state, 0))
+      .orIgnore()
+      .execute();
+  }
+
+  /**
+   * Applies one recording of the round's workflow in a single transaction: the read model
+   * moves forward only, and audit entries are keyed by (round, seq, position), so a retried
+   * activity changes nothing.
+   */
+  async applyRecording(recording: RoundRecording): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await upsertForward(manager, recording);
+      if (recording.changes.length === 0) return;
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AuditEntryEntity)
+        .values(
+          recording.changes.map((change, position) => ({
+            roundId: recording.state.id,
+            seq: recording.seq,
+            position,
+            action: change.action,
+            actor: change.actor,
+            stageKey: change.stageKey ?? null,
+            details: (change.details ?? null) as AuditEntryEntity['details'] & object,
+            occurredAt: new Date(change.at),
+          })),
+        )
+        .orIgnore()
+        .execute();
+    });
+  }
+
+  async findById(tenant: string, id: string): Promise<RoundEntity | null> {
+    return this.dataSource.getRepository(RoundEntity).findOneBy({ tenant, id });
+  }
+
+  async listAudit(roundId: string): Promise<AuditEntryEntity[]> {
+    return this.dataSource
+      .getRepository(AuditEntryEntity)
+      .find({ where: { roundId }, order: { seq: 'ASC', position: 'ASC' } });
+  }
+}
+
+async function upsertForward(manager: EntityManager, recording: RoundRecording): Promise<void> {
+  const row = toRow(recording.workflowId, recording.tenant, recording.state, recording.seq);
+  await manager.query(
+    `INSERT INTO "round" ("id", "workflow_id", "tenant", "title", "template_key", "template_version", "status",
+        "result", "cancel_reason", "open_stage_keys", "stages", "seq", "created_at", "updated_at")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT ("id") DO UPDATE SET
+        "status" = EXCLUDED."status", "result" = EXCLUDED."result", "cancel_reason" = EXCLUDED."cancel_reason",
+        "open_stage_keys" = EXCLUDED."open_stage_keys", "stages" = EXCLUDED."stages",
+        "seq" = EXCLUDED."seq", "updated_at" = EXCLUDED."updated_at"
+     WHERE "round"."seq" < EXCLUDED."seq"`,
+    [
+      row.id,
+      row.workflowId,
+      row.tenant,
+      row.title,
+      row.templateKey,
+      row.templateVersion,
+      row.status,
+      row.result,
+      row.cancelReason,
+      row.openStageKeys,
+      JSON.stringify(row.stages),
+      row.seq,
+      row.createdAt,
+      row.updatedAt,
+    ],
+  );
+}
+
+function toRow(workflowId: string, tenant: string, state: RoundState, seq: number): Omit<RoundEntity, never> {
+  return {
+    id: state.id,
+    workflowId,
+    tenant,
+    title: state.title,
+    templateKey: state.templateKey,
+    templateVersion: state.templateVersion,
+    status: state.status,
+    result: state.result ?? null,
+    cancelReason: state.cancelReason ?? null,
+    openStageKeys: state.stages.filter((stage) => stage.status === 'open').map((stage) => stage.key),
+    stages: state.stages,
+    seq,
+    createdAt: new Date(state.createdAt),
+    updatedAt: new Date(state.updatedAt),
+  };
+}
