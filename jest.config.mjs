@@ -24,4 +24,5 @@ export default {
   globalTeardown: '<rootDir>/infra/testing/global-teardown.mjs',
   testTimeout: 120_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/infra/testing/summary-reporter.mjs'],
 };

@@ -9,7 +9,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
   if (result.status !== 0) {
-    throw new Error(`\`${command} ${args.join(' ')}\` failed with exit code ${result.status ?? result.signal}`);
+    console.error(`\n${command.replace(`${ROOT}/`, '')} ${args.join(' ')} failed (${result.status ?? result.signal}).`);
+    process.exit(result.status || 1);
   }
 }
 
