@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { TestSystem } from './support/system.js';
+import { eventually, TestSystem } from './support/system.js';
 
 describe('bad input is refused with Problem Details and changes nothing', () => {
   const system = new TestSystem();
@@ -7,8 +7,11 @@ describe('bad input is refused with Problem Details and changes nothing', () => 
   let roundId: string;
 
   const snapshot = async () => {
-    const rounds = await db.query('SELECT id, status, seq, stages FROM round ORDER BY id');
-    const audit = await db.query('SELECT count(*)::int AS n FROM audit_entry');
+    const rounds = await db.query('SELECT id, status, seq, stages FROM round WHERE tenant = $1 ORDER BY id', [system.tenant]);
+    const audit = await db.query(
+      'SELECT count(*)::int AS n FROM audit_entry a JOIN round r ON r.id = a.round_id WHERE r.tenant = $1',
+      [system.tenant],
+    );
     return { rounds: rounds.rows, audit: audit.rows[0].n as number };
   };
 
@@ -17,10 +20,7 @@ describe('bad input is refused with Problem Details and changes nothing', () => 
     const created = await system.request('POST', '/api/v1/rounds', { templateKey: 'kurzverfahren', title: 'Bestand' });
     roundId = created.body.id;
     // Wait until the workflow has recorded its start, so that later snapshots compare settled state.
-    for (let seq = 0; seq < 1; ) {
-      seq = (await db.query('SELECT seq FROM round WHERE id = $1', [roundId])).rows[0].seq;
-      if (seq < 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(async () => ((await db.query('SELECT seq FROM round WHERE id = $1', [roundId])).rows[0].seq >= 1 ? true : undefined));
   });
 
   afterAll(async () => {

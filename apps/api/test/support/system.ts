@@ -16,6 +16,8 @@ export interface StartedWorker {
 /** API and worker processes against the test run's Temporal and PostgreSQL. */
 export class TestSystem {
   readonly taskQueue: string;
+  /** A tenant of its own keeps this test's rows apart from other test files' in the shared database. */
+  readonly tenant = `test-${randomUUID()}`;
   readonly env: Record<string, string>;
   api?: NodeProcess;
   apiUrl = '';
@@ -30,6 +32,7 @@ export class TestSystem {
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       WORKFLOW_BUNDLE_PATH: required('WORKFLOW_BUNDLE_PATH'),
       DATABASE_POOL_SIZE: '5',
+      RATSWEG_TENANT: this.tenant,
     };
   }
 
