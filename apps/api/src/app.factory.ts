@@ -3,7 +3,9 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { parse as parseYaml } from 'yaml';
 import { AppModule } from './app.module.js';
+import { ProblemException, text } from './problem-details/problem.exception.js';
 import { localeFrom } from './i18n/locale.util.js';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem-details/problem-details.filter.js';
 
@@ -17,8 +19,15 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: false });
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: any other body is refused with 415 instead of reaching a route as a string.
+  // JSON (and YAML for templates) only: any other body is refused with 415 instead of reaching a route as a string.
   fastify.removeContentTypeParser(['text/plain']);
+  fastify.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseYaml(body as string, { maxAliasCount: 50 }));
+    } catch {
+      done(new ProblemException('malformed-body', text('Der Anfragetext ist kein gültiges YAML.', 'The request body is not valid YAML.')), undefined);
+    }
+  });
   // Errors raised by Fastify itself (malformed JSON, wrong media type) become Problem Details too.
   fastify.setErrorHandler((error, request, reply) => {
     const locale = localeFrom(request.headers['accept-language']);

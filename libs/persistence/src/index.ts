@@ -6,3 +6,5 @@ export * from './database/ensure-database.util.js';
 export * from './database/migrate.util.js';
 export * from './database/embedded-postgres.js';
 export * from './database/database.module.js';
+export * from './template/process-template.entity.js';
+export * from './template/process-template.repository.js';

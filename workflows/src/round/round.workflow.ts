@@ -1,25 +1,84 @@
-import { Round, RoundException, type DecisionCommand, type RoundState } from '@ratsweg/domain';
-import { decideStageUpdate, roundStateQuery, type RoundWorkflowInput } from '@ratsweg/contracts';
-import { allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { Round, RoundException, type RoundChange, type RoundState } from '@ratsweg/domain';
+import {
+  cancelRoundUpdate,
+  decideStageUpdate,
+  extendDeadlineUpdate,
+  meetingRescheduledSignal,
+  roundStateQuery,
+  type RoundWorkflowInput,
+} from '@ratsweg/contracts';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { RoundRecorder } from './round-recorder.js';
 
-/** One participation round, from its first stage to its end. */
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 1_000;
+
+/**
+ * One participation round, from its first stage to its end — for years if need be. The rules
+ * live in `Round`; this function wires Temporal to them: updates (with validators, so a refused
+ * command leaves no trace), one timer for whatever falls due next, and continue-as-new before the
+ * history grows long.
+ */
 export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundState> {
-  const { round, changes } = Round.start(
-    { id: input.roundId, title: input.title, template: input.template, actor: input.actor },
-    new Date(input.requestedAt),
-  );
-  const recorder = new RoundRecorder(input.tenant);
+  const { round, changes } = input.resume
+    ? { round: Round.restore(input.template, input.resume.state), changes: [] as RoundChange[] }
+    : Round.start(
+        {
+          id: input.roundId,
+          title: input.title,
+          template: input.template,
+          actor: input.actor,
+          ...(input.meetings ? { meetings: input.meetings } : {}),
+          ...(input.standingOrders ? { standingOrders: input.standingOrders } : {}),
+          ...(input.parameters ? { parameters: input.parameters } : {}),
+        },
+        new Date(input.requestedAt),
+      );
+  const recorder = new RoundRecorder(input.tenant, input.resume?.seq ?? 0);
 
   setHandler(roundStateQuery, () => round.state as RoundState);
-  setHandler(
-    decideStageUpdate,
-    async (command: DecisionCommand) => recorder.record(round, round.decide(command, new Date())),
-    { validator: (command: DecisionCommand) => refuseUnless(() => round.assertCanDecide(command)) },
-  );
+  setHandler(decideStageUpdate, async (command) => recorder.record(round, round.decide(command, new Date())), {
+    validator: (command) => refuseUnless(() => round.assertCanDecide(command, new Date())),
+  });
+  setHandler(extendDeadlineUpdate, async (command) => recorder.record(round, round.extendDeadline(command, new Date())), {
+    validator: (command) => refuseUnless(() => round.assertCanExtend(command, new Date())),
+  });
+  setHandler(cancelRoundUpdate, async (command) => recorder.record(round, round.cancel(command, new Date())), {
+    validator: (_command) => refuseUnless(() => round.assertCanCancel()),
+  });
+  setHandler(meetingRescheduledSignal, async (event) => {
+    const moved = round.rescheduleMeeting(event, new Date());
+    if (moved.length > 0) await recorder.record(round, moved);
+  });
 
-  await recorder.record(round, changes);
-  await condition(() => round.isFinished && allHandlersFinished());
+  if (changes.length > 0) await recorder.record(round, changes);
+  const limit = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit;
+
+  while (!round.isFinished) {
+    const seen = round.revision;
+    const due = round.nextDueAt();
+    const wait = due === undefined ? undefined : Date.parse(due) - Date.now();
+    if (wait === undefined) {
+      await condition(() => round.revision !== seen || historyIsLong());
+    } else if (wait > 0) {
+      await condition(() => round.revision !== seen, wait);
+    }
+    const fired = round.fireDue(new Date());
+    if (fired.length > 0) await recorder.record(round, fired);
+    if (!round.isFinished && historyIsLong()) {
+      // Finish what handlers are doing, then carry the state into a fresh run.
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof roundWorkflow>({ ...input, resume: { state: round.state as RoundState, seq: recorder.lastSeq } });
+    }
+  }
+  await condition(allHandlersFinished);
   return round.state as RoundState;
 }
 
@@ -29,7 +88,12 @@ function refuseUnless(check: () => void): void {
     check();
   } catch (error) {
     if (error instanceof RoundException) {
-      throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: error.code,
+        message: error.message,
+        nonRetryable: true,
+        ...(error.field ? { details: [{ field: error.field }] } : {}),
+      });
     }
     throw error;
   }

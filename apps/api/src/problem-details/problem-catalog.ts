@@ -39,6 +39,22 @@ export const PROBLEM_CATALOG = {
     status: 409,
     title: { de: 'Die Beteiligungsrunde läuft nicht mehr', en: 'The participation round is no longer running' },
   },
+  'template-version-exists': {
+    status: 409,
+    title: { de: 'Diese Version der Verfahrensvorlage gibt es schon', en: 'This version of the process template exists already' },
+  },
+  'no-deadline': {
+    status: 409,
+    title: { de: 'Die Phase hat keine Frist', en: 'The stage has no deadline' },
+  },
+  'template-invalid': {
+    status: 422,
+    title: { de: 'Die Verfahrensvorlage ist ungültig', en: 'The process template is invalid' },
+  },
+  'template-not-found': {
+    status: 404,
+    title: { de: 'Verfahrensvorlage nicht gefunden', en: 'Process template not found' },
+  },
   'payload-too-large': {
     status: 413,
     title: { de: 'Der Anfragetext ist zu groß', en: 'The request body is too large' },
@@ -71,6 +87,8 @@ export function problemCodeForStatus(status: number): ProblemCode {
       return 'payload-too-large';
     case 415:
       return 'unsupported-media-type';
+    case 422:
+      return 'template-invalid';
     case 503:
       return 'service-unavailable';
     default:

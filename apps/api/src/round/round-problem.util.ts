@@ -3,7 +3,8 @@ import { ApplicationFailure, isGrpcServiceError, WorkflowNotFoundError, Workflow
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 
 /** Maps a refusal by the round's rules to its HTTP problem; exhaustive over the codes. */
-export function roundProblem(code: RoundExceptionCode, message: string): ProblemException {
+export function roundProblem(code: RoundExceptionCode, message: string, field?: string): ProblemException {
+  const errors = field ? [{ field, message }] : undefined;
   switch (code) {
     case RoundExceptionCode.STAGE_NOT_FOUND:
       return new ProblemException('stage-not-found', message);
@@ -11,8 +12,12 @@ export function roundProblem(code: RoundExceptionCode, message: string): Problem
       return new ProblemException('stage-not-open', message);
     case RoundExceptionCode.ROUND_NOT_RUNNING:
       return new ProblemException('round-not-running', message);
+    case RoundExceptionCode.NO_DEADLINE:
+      return new ProblemException('no-deadline', message);
     case RoundExceptionCode.OUTCOME_NOT_ALLOWED:
-      return new ProblemException('validation-failed', message, [{ field: 'outcome', message }]);
+    case RoundExceptionCode.MEETING_REQUIRED:
+    case RoundExceptionCode.DEADLINE_NOT_LATER:
+      return new ProblemException('validation-failed', message, errors);
   }
 }
 
@@ -20,7 +25,8 @@ export function roundProblem(code: RoundExceptionCode, message: string): Problem
 export function temporalProblem(error: unknown): ProblemException {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const code = error.cause.type as RoundExceptionCode;
-    if (Object.values(RoundExceptionCode).includes(code)) return roundProblem(code, error.cause.message);
+    const field = (error.cause.details?.[0] as { field?: string } | undefined)?.field;
+    if (Object.values(RoundExceptionCode).includes(code)) return roundProblem(code, error.cause.message, field);
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ProblemException(
@@ -46,5 +52,5 @@ function isUnavailable(error: unknown): boolean {
   if (isGrpcServiceError(error)) return true;
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause && cause !== error) return isUnavailable(cause);
-  return error instanceof Error && /connect|unavailable|deadline/i.test(error.message);
+  return error instanceof Error && /ECONNREFUSED|UNAVAILABLE|failed to connect|DEADLINE_EXCEEDED|Connection refused/i.test(error.message);
 }

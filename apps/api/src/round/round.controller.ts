@@ -1,9 +1,21 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { createRoundRequestSchema, decisionRequestSchema, type CreateRoundRequest, type DecisionRequest } from '@ratsweg/contracts';
+import {
+  cancelRoundRequestSchema,
+  createRoundRequestSchema,
+  decisionRequestSchema,
+  extendDeadlineRequestSchema,
+  rescheduleMeetingRequestSchema,
+  type CancelRoundRequest,
+  type CreateRoundRequest,
+  type DecisionRequest,
+  type ExtendDeadlineRequest,
+  type RescheduleMeetingRequest,
+} from '@ratsweg/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { localeFrom } from '../i18n/locale.util.js';
+import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
 import { presentRound, type RoundResponse } from './round.presenter.js';
 import { RoundService } from './round.service.js';
@@ -11,7 +23,7 @@ import { RoundService } from './round.service.js';
 /** Until authentication arrives every command is recorded as coming from the API itself. */
 const API_ACTOR = 'system:api';
 
-const problem = { description: 'RFC 9457 Problem Details', content: { 'application/problem+json': {} } };
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any' }) as object;
 
 @ApiTags('rounds')
 @Controller('api/v1/rounds')
@@ -20,10 +32,10 @@ export class RoundController {
 
   @Post()
   @ApiOperation({ summary: 'Start a participation round from a process template' })
-  @ApiBody({ schema: z.toJSONSchema(createRoundRequestSchema) as object })
+  @ApiBody({ schema: jsonSchema(createRoundRequestSchema) })
   @ApiResponse({ status: 201, description: 'The round, running; Location names it' })
-  @ApiResponse({ status: 400, ...problem })
-  @ApiResponse({ status: 503, ...problem })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 503, ...PROBLEM_RESPONSE })
   async create(
     @Body(new ZodBodyPipe(createRoundRequestSchema)) body: CreateRoundRequest,
     @Headers('accept-language') acceptLanguage: string | undefined,
@@ -35,9 +47,9 @@ export class RoundController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A round with the status of each stage' })
+  @ApiOperation({ summary: 'A round: each stage with its status, window, deadline and rule, decisions and next reminder' })
   @ApiResponse({ status: 200, description: 'The round' })
-  @ApiResponse({ status: 404, ...problem })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async get(@Param('id') id: string, @Headers('accept-language') acceptLanguage?: string): Promise<RoundResponse> {
     return presentRound(await this.rounds.get(id), localeFrom(acceptLanguage));
   }
@@ -45,12 +57,12 @@ export class RoundController {
   @Post(':id/stages/:stageKey/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the decision on an open stage' })
-  @ApiBody({ schema: z.toJSONSchema(decisionRequestSchema) as object })
+  @ApiBody({ schema: jsonSchema(decisionRequestSchema) })
   @ApiResponse({ status: 200, description: 'The round after the decision' })
-  @ApiResponse({ status: 400, ...problem })
-  @ApiResponse({ status: 404, ...problem })
-  @ApiResponse({ status: 409, ...problem })
-  @ApiResponse({ status: 503, ...problem })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 503, ...PROBLEM_RESPONSE })
   async decide(
     @Param('id') id: string,
     @Param('stageKey') stageKey: string,
@@ -58,5 +70,55 @@ export class RoundController {
     @Headers('accept-language') acceptLanguage?: string,
   ): Promise<RoundResponse> {
     return presentRound(await this.rounds.decide(id, stageKey, body, API_ACTOR), localeFrom(acceptLanguage));
+  }
+
+  @Post(':id/stages/:stageKey/deadline')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Extend the deadline of an open stage; its reminders move with it' })
+  @ApiBody({ schema: jsonSchema(extendDeadlineRequestSchema) })
+  @ApiResponse({ status: 200, description: 'The round after the extension' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
+  async extendDeadline(
+    @Param('id') id: string,
+    @Param('stageKey') stageKey: string,
+    @Body(new ZodBodyPipe(extendDeadlineRequestSchema)) body: ExtendDeadlineRequest,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<RoundResponse> {
+    return presentRound(await this.rounds.extendDeadline(id, stageKey, body, API_ACTOR), localeFrom(acceptLanguage));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a running round with a reason' })
+  @ApiBody({ schema: jsonSchema(cancelRoundRequestSchema) })
+  @ApiResponse({ status: 200, description: 'The cancelled round' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
+  async cancel(
+    @Param('id') id: string,
+    @Body(new ZodBodyPipe(cancelRoundRequestSchema)) body: CancelRoundRequest,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<RoundResponse> {
+    return presentRound(await this.rounds.cancel(id, body, API_ACTOR), localeFrom(acceptLanguage));
+  }
+
+  @Put(':id/meetings/:meetingKey')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Set or move the date of a meeting of the round; deadlines and reminders follow' })
+  @ApiBody({ schema: jsonSchema(rescheduleMeetingRequestSchema) })
+  @ApiResponse({ status: 202, description: 'Accepted; the round applies it shortly' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
+  async rescheduleMeeting(
+    @Param('id') id: string,
+    @Param('meetingKey') meetingKey: string,
+    @Body(new ZodBodyPipe(rescheduleMeetingRequestSchema)) body: RescheduleMeetingRequest,
+  ): Promise<{ status: 'accepted' }> {
+    await this.rounds.rescheduleMeeting(id, meetingKey, body, API_ACTOR);
+    return { status: 'accepted' };
   }
 }

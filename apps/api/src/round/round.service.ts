@@ -2,23 +2,31 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import {
+  cancelRoundUpdate,
   decideStageUpdate,
+  extendDeadlineUpdate,
+  meetingRescheduledSignal,
   ROUND_WORKFLOW_TYPE,
   roundWorkflowId,
   SEARCH_ATTRIBUTES,
+  type CancelRoundRequest,
   type CreateRoundRequest,
   type DecisionRequest,
+  type ExtendDeadlineRequest,
+  type RescheduleMeetingRequest,
   type RoundWorkflowInput,
 } from '@ratsweg/contracts';
-import { Round, type RoundState } from '@ratsweg/domain';
+import { DEFAULT_STANDING_ORDERS, Round, type RoundState } from '@ratsweg/domain';
 import { RoundRepository } from '@ratsweg/persistence';
-import { Client } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { TemplateService } from '../template/template.service.js';
 import { temporalProblem } from './round-problem.util.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Clocks differ a little; a start this far in the future still counts as now. */
+const START_TOLERANCE_MS = 60_000;
 
 /** Starting and steering rounds: commands go to the round's workflow, reads come from the read model. */
 @Injectable()
@@ -30,23 +38,45 @@ export class RoundService {
     @Inject(TemplateService) private readonly templates: TemplateService,
   ) {}
 
+  private get tenant(): string {
+    return this.config.RATSWEG_TENANT;
+  }
+
   async start(request: CreateRoundRequest, actor: string): Promise<RoundState> {
-    const template = this.templates.find(request.templateKey, request.templateVersion);
+    const template = await this.templates.find(this.tenant, request.templateKey, request.templateVersion);
     if (!template) {
       const message = text('Unbekannte Verfahrensvorlage', 'Unknown process template');
       throw new ProblemException('validation-failed', message, (locale) => [
         { field: request.templateVersion === undefined ? 'templateKey' : 'templateVersion', message: message(locale) },
       ]);
     }
+    const now = Date.now();
+    if (request.start && Date.parse(request.start) > now + START_TOLERANCE_MS) {
+      const message = text('Der Beginn darf nicht in der Zukunft liegen.', 'The start must not be in the future.');
+      throw new ProblemException('validation-failed', message, (locale) => [{ field: 'start', message: message(locale) }]);
+    }
+    const meetingKeys = new Set(template.stages.flatMap((stage) => (stage.deadline && 'meeting' in stage.deadline ? [stage.deadline.meeting] : [])));
+    const unknownMeetings = Object.keys(request.meetings ?? {}).filter((key) => !meetingKeys.has(key));
+    if (unknownMeetings.length > 0) {
+      const known = [...meetingKeys].join(', ') || '—';
+      throw new ProblemException(
+        'validation-failed',
+        text(`Die Vorlage kennt diese Sitzungen nicht. Bekannt: ${known}`, `The template has no such meetings. Known: ${known}`),
+        unknownMeetings.map((key) => ({ field: `meetings.${key}`, message: `unknown meeting; known: ${known}` })),
+      );
+    }
     const roundId = randomUUID();
-    const requestedAt = new Date();
+    const requestedAt = new Date(request.start ? Math.min(Date.parse(request.start), now) : now);
     const input: RoundWorkflowInput = {
       roundId,
       title: request.title,
       template,
-      tenant: this.config.RATSWEG_TENANT,
+      tenant: this.tenant,
       actor,
       requestedAt: requestedAt.toISOString(),
+      ...(request.meetings ? { meetings: request.meetings } : {}),
+      standingOrders: DEFAULT_STANDING_ORDERS,
+      ...(request.parameters ? { parameters: request.parameters } : {}),
     };
     const workflowId = roundWorkflowId(roundId);
     try {
@@ -64,13 +94,24 @@ export class RoundService {
       throw temporalProblem(error);
     }
     // The same rules the workflow applies give the state it starts in; its first recording replaces this row.
-    const { round } = Round.start({ id: roundId, title: request.title, template, actor }, requestedAt);
+    const { round } = Round.start(
+      {
+        id: roundId,
+        title: request.title,
+        template,
+        actor,
+        ...(input.meetings ? { meetings: input.meetings } : {}),
+        ...(input.standingOrders ? { standingOrders: input.standingOrders } : {}),
+        ...(input.parameters ? { parameters: input.parameters } : {}),
+      },
+      requestedAt,
+    );
     await this.rounds.insertStarted(workflowId, input.tenant, round.state);
     return round.state;
   }
 
   async get(id: string): Promise<RoundState> {
-    const row = UUID.test(id) ? await this.rounds.findById(this.config.RATSWEG_TENANT, id) : null;
+    const row = UUID.test(id) ? await this.rounds.findById(this.tenant, id) : null;
     if (!row) {
       throw new ProblemException('round-not-found', text(`Keine Beteiligungsrunde mit der Id ${id}.`, `No participation round with id ${id}.`));
     }
@@ -84,19 +125,56 @@ export class RoundService {
       ...(row.cancelReason ? { cancelReason: row.cancelReason } : {}),
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
+      meetings: row.meetings ?? {},
+      standingOrders: row.standingOrders ?? DEFAULT_STANDING_ORDERS,
+      parameters: row.parameters ?? {},
       stages: row.stages,
     };
   }
 
   async decide(id: string, stageKey: string, request: DecisionRequest, actor: string): Promise<RoundState> {
+    const handle = await this.handleForStage(id, stageKey);
+    return this.command(() => handle.executeUpdate(decideStageUpdate, { args: [{ stageKey, actor, ...request }] }));
+  }
+
+  async extendDeadline(id: string, stageKey: string, request: ExtendDeadlineRequest, actor: string): Promise<RoundState> {
+    const handle = await this.handleForStage(id, stageKey);
+    return this.command(() => handle.executeUpdate(extendDeadlineUpdate, { args: [{ stageKey, until: request.until, actor }] }));
+  }
+
+  async cancel(id: string, request: CancelRoundRequest, actor: string): Promise<RoundState> {
+    await this.get(id);
+    const handle = this.temporal.workflow.getHandle(roundWorkflowId(id));
+    return this.command(() => handle.executeUpdate(cancelRoundUpdate, { args: [{ reason: request.reason, actor }] }));
+  }
+
+  /** A meeting moved: the round's deadlines and reminders follow (asynchronously, by signal). */
+  async rescheduleMeeting(id: string, meeting: string, request: RescheduleMeetingRequest, actor: string): Promise<void> {
+    const round = await this.get(id);
+    const template = await this.templates.require(this.tenant, round.templateKey, round.templateVersion);
+    const known = template.stages.some((stage) => stage.deadline && 'meeting' in stage.deadline && stage.deadline.meeting === meeting);
+    if (!known) {
+      throw new ProblemException('not-found', text(`Die Runde kennt keine Sitzung „${meeting}“.`, `The round has no meeting "${meeting}".`));
+    }
+    if (round.status !== 'running') {
+      throw new ProblemException('round-not-running', text('Die Beteiligungsrunde ist bereits beendet.', 'The participation round has already ended.'));
+    }
+    await this.command(() =>
+      this.temporal.workflow.getHandle(roundWorkflowId(id)).signal(meetingRescheduledSignal, { meeting, start: request.start, actor }),
+    );
+  }
+
+  private async handleForStage(id: string, stageKey: string): Promise<WorkflowHandle> {
     const round = await this.get(id);
     if (!round.stages.some((stage) => stage.key === stageKey)) {
       throw new ProblemException('stage-not-found', text(`Die Runde hat keine Phase „${stageKey}“.`, `The round has no stage "${stageKey}".`));
     }
+    return this.temporal.workflow.getHandle(roundWorkflowId(id));
+  }
+
+  private async command<T>(send: () => Promise<T>): Promise<T> {
     try {
-      return await this.temporal.workflow
-        .getHandle(roundWorkflowId(id))
-        .executeUpdate(decideStageUpdate, { args: [{ stageKey, actor, ...request }] });
+      return await send();
     } catch (error) {
       throw temporalProblem(error);
     }

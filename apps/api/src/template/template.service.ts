@@ -1,26 +1,87 @@
-import { Injectable } from '@nestjs/common';
-import { BUILTIN_TEMPLATES, type ProcessTemplate } from '@ratsweg/domain';
+import { Inject, Injectable } from '@nestjs/common';
+import { BUILTIN_TEMPLATES, validateProcessTemplate, type ProcessTemplate } from '@ratsweg/domain';
+import { ProcessTemplateRepository, TemplateVersionExistsError } from '@ratsweg/persistence';
+import { ProblemException, text } from '../problem-details/problem.exception.js';
 
-/** The process templates a round can be started from. */
+export interface TemplateVersion {
+  template: ProcessTemplate;
+  source: 'builtin' | 'stored';
+  createdAt?: string;
+}
+
+/** The process templates a round can be started from: the shipped ones and those a tenant stored. */
 @Injectable()
 export class TemplateService {
-  /** The newest version of every template. */
-  listLatest(): ProcessTemplate[] {
-    const latest = new Map<string, ProcessTemplate>();
-    for (const template of BUILTIN_TEMPLATES) {
-      const known = latest.get(template.key);
-      if (!known || known.version < template.version) latest.set(template.key, template);
+  constructor(@Inject(ProcessTemplateRepository) private readonly stored: ProcessTemplateRepository) {}
+
+  /** Every version, grouped by key, oldest first. */
+  async versions(tenant: string): Promise<Map<string, TemplateVersion[]>> {
+    const all: TemplateVersion[] = [
+      ...BUILTIN_TEMPLATES.map((template) => ({ template, source: 'builtin' as const })),
+      ...(await this.stored.list(tenant)).map((row) => ({
+        template: row.definition,
+        source: 'stored' as const,
+        createdAt: row.createdAt.toISOString(),
+      })),
+    ];
+    const byKey = new Map<string, TemplateVersion[]>();
+    for (const version of all) {
+      byKey.set(version.template.key, [...(byKey.get(version.template.key) ?? []), version]);
     }
-    return [...latest.values()].sort((a, b) => a.key.localeCompare(b.key));
+    for (const list of byKey.values()) list.sort((a, b) => a.template.version - b.template.version);
+    return new Map([...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  async listLatest(tenant: string): Promise<ProcessTemplate[]> {
+    return [...(await this.versions(tenant)).values()].map((list) => (list.at(-1) as TemplateVersion).template);
   }
 
   /** The given version, or the newest one; undefined when there is none. */
-  find(key: string, version?: number): ProcessTemplate | undefined {
-    const versions = BUILTIN_TEMPLATES.filter((template) => template.key === key);
-    if (version !== undefined) return versions.find((template) => template.version === version);
-    return versions.reduce<ProcessTemplate | undefined>(
-      (newest, template) => (!newest || template.version > newest.version ? template : newest),
-      undefined,
-    );
+  async find(tenant: string, key: string, version?: number): Promise<ProcessTemplate | undefined> {
+    const list = (await this.versions(tenant)).get(key) ?? [];
+    const found = version === undefined ? list.at(-1) : list.find((candidate) => candidate.template.version === version);
+    return found?.template;
+  }
+
+  async require(tenant: string, key: string, version?: number): Promise<ProcessTemplate> {
+    const template = await this.find(tenant, key, version);
+    if (!template) {
+      const label = version === undefined ? key : `${key} v${version}`;
+      throw new ProblemException('template-not-found', text(`Keine Verfahrensvorlage „${label}“.`, `No process template "${label}".`));
+    }
+    return template;
+  }
+
+  /** Validates and stores a new version; it must be newer than every existing version of its key. */
+  async create(tenant: string, input: unknown, actor: string): Promise<ProcessTemplate> {
+    const result = validateProcessTemplate(input);
+    if (!result.ok) {
+      throw new ProblemException(
+        'template-invalid',
+        text(`${result.errors.length} Fehler in der Verfahrensvorlage.`, `${result.errors.length} error(s) in the process template.`),
+        result.errors.map((error) => ({ field: error.path, message: error.message })),
+      );
+    }
+    const template = result.template;
+    const newest = (await this.find(tenant, template.key))?.version ?? 0;
+    if (template.version <= newest) {
+      throw new ProblemException(
+        'template-version-exists',
+        text(
+          `Version ${template.version} ist nicht neuer als die vorhandene Version ${newest}.`,
+          `Version ${template.version} is not newer than the existing version ${newest}.`,
+        ),
+        [{ field: 'version', message: `must be greater than ${newest}` }],
+      );
+    }
+    try {
+      await this.stored.insert(tenant, template, actor);
+    } catch (error) {
+      if (error instanceof TemplateVersionExistsError) {
+        throw new ProblemException('template-version-exists', error.message, [{ field: 'version', message: error.message }]);
+      }
+      throw error;
+    }
+    return template;
   }
 }

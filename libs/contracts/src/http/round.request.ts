@@ -1,10 +1,27 @@
-import { OUTCOMES } from '@ratsweg/domain';
+import { isoInstantSchema, OUTCOMES, standingOrdersSchema } from '@ratsweg/domain';
 import { z } from 'zod';
+
+const key = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a key of lower-case letters, digits and hyphens');
+
+/** Meeting start instants by the keys the template's meeting deadlines use. */
+export const meetingsSchema = z.record(key, isoInstantSchema).refine((meetings) => Object.keys(meetings).length <= 50, {
+  message: 'at most 50 meetings',
+});
+
+const parameterValue = z.union([z.string().max(500), z.number().finite(), z.boolean()]);
 
 export const createRoundRequestSchema = z.strictObject({
   templateKey: z.string().min(1).max(64),
   templateVersion: z.number().int().positive().optional(),
   title: z.string().trim().min(1).max(300),
+  /** When the round starts; now when absent. Deadlines are computed from it. */
+  start: isoInstantSchema.optional(),
+  meetings: meetingsSchema.optional(),
+  /** Free values recorded with the round, such as the paper's reference number; no personal data. */
+  parameters: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/), parameterValue)
+    .refine((parameters) => Object.keys(parameters).length <= 30, { message: 'at most 30 parameters' })
+    .optional(),
 });
 export type CreateRoundRequest = z.infer<typeof createRoundRequestSchema>;
 
@@ -18,5 +35,24 @@ export const decisionRequestSchema = z.strictObject({
       abstain: z.number().int().min(0).max(10_000),
     })
     .optional(),
+  /** For `postponed`: the start of the meeting the matter moves to. */
+  nextMeetingStart: isoInstantSchema.optional(),
 });
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
+
+export const extendDeadlineRequestSchema = z.strictObject({ until: isoInstantSchema });
+export type ExtendDeadlineRequest = z.infer<typeof extendDeadlineRequestSchema>;
+
+export const cancelRoundRequestSchema = z.strictObject({ reason: z.string().trim().min(3).max(2_000) });
+export type CancelRoundRequest = z.infer<typeof cancelRoundRequestSchema>;
+
+export const rescheduleMeetingRequestSchema = z.strictObject({ start: isoInstantSchema });
+export type RescheduleMeetingRequest = z.infer<typeof rescheduleMeetingRequestSchema>;
+
+export const previewRequestSchema = z.strictObject({
+  templateVersion: z.number().int().positive().optional(),
+  start: isoInstantSchema.optional(),
+  meetings: meetingsSchema.optional(),
+  standingOrders: standingOrdersSchema.optional(),
+});
+export type PreviewRequest = z.infer<typeof previewRequestSchema>;

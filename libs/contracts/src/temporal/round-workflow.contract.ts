@@ -1,6 +1,15 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { DecisionCommand, ProcessTemplate, RoundChange, RoundState } from '@ratsweg/domain';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  CancelCommand,
+  DecisionCommand,
+  ExtendDeadlineCommand,
+  MeetingRescheduled,
+  ProcessTemplate,
+  RoundChange,
+  RoundState,
+  StandingOrders,
+} from '@ratsweg/domain';
 
 export const ROUND_WORKFLOW_TYPE = 'roundWorkflow';
 export const DEFAULT_TASK_QUEUE = 'ratsweg-rounds';
@@ -20,9 +29,21 @@ export interface RoundWorkflowInput {
   actor: string;
   /** When the round was requested (ISO 8601); the round's clock starts there. */
   requestedAt: string;
+  /** Meeting start instants by the keys the template's meeting deadlines use. */
+  meetings?: Record<string, string>;
+  standingOrders?: StandingOrders;
+  parameters?: Record<string, string | number | boolean>;
+  /** A run continues its round after this many history events (default 1,000), well below Temporal's limits. */
+  continueAsNewAfterEvents?: number;
+  /** Set when a run continues the round as new: the state and recording sequence it left off with. */
+  resume?: { state: RoundState; seq: number };
 }
 
 export const decideStageUpdate = defineUpdate<RoundState, [DecisionCommand]>('decideStage');
+export const extendDeadlineUpdate = defineUpdate<RoundState, [ExtendDeadlineCommand]>('extendDeadline');
+export const cancelRoundUpdate = defineUpdate<RoundState, [CancelCommand]>('cancelRound');
+/** Sent by integrations (e.g. the council information system) when a meeting moves. */
+export const meetingRescheduledSignal = defineSignal<[MeetingRescheduled]>('meetingRescheduled');
 export const roundStateQuery = defineQuery<RoundState>('roundState');
 
 /** Custom search attributes; the dev server registers them at start. */

@@ -1,34 +1,66 @@
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
-import { OUTCOMES, OUTCOMES_BY_STAGE_TYPE, STAGE_TYPES, type ProcessTemplate } from './process-template.type.js';
+import {
+  AUDIENCE_PATTERN,
+  DECIDER_ROLES,
+  OUTCOMES,
+  OUTCOMES_BY_STAGE_TYPE,
+  STAGE_TYPES,
+  type ProcessTemplate,
+} from './process-template.type.js';
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const KEY_MESSAGE = 'expected a key of lower-case letters, digits and hyphens';
+
+const key = z.string().regex(KEY, KEY_MESSAGE);
 
 const localizedText = z.strictObject({
   de: z.string().trim().min(1).max(300),
   en: z.string().trim().min(1).max(300),
 });
 
-const isoDuration = z
+export const isoDurationSchema = z
   .string()
-  .refine((text) => text.startsWith('P') && Duration.fromISO(text).isValid, {
+  .refine((text) => /^P(?!$)/.test(text) && Duration.fromISO(text).isValid && Duration.fromISO(text).toMillis() > 0, {
     message: 'expected ISO 8601 duration',
   });
+
+export const isoInstantSchema = z
+  .string()
+  .refine((text) => /[zZ]|[+-]\d\d:\d\d$/.test(text) && DateTime.fromISO(text, { setZone: true }).isValid, {
+    message: 'expected ISO 8601 date-time with time zone',
+  });
+
+const audiences = z.array(z.string().regex(AUDIENCE_PATTERN, 'expected an audience such as "administrator" or "body:<key>"')).max(20);
 
 const transition = z.discriminatedUnion('to', [
   z.strictObject({ to: z.literal('next') }),
   z.strictObject({ to: z.literal('end') }),
-  z.strictObject({ to: z.literal('stage'), stage: z.string().regex(KEY) }),
+  z.strictObject({ to: z.literal('stage'), stage: key }),
+]);
+
+const deadline = z.union([
+  z.strictObject({ at: isoInstantSchema }),
+  z.strictObject({ offset: isoDurationSchema }),
+  z.strictObject({ meeting: key, urgent: z.boolean().optional() }),
 ]);
 
 const stage = z
   .strictObject({
-    key: z.string().regex(KEY, 'expected a key of lower-case letters, digits and hyphens'),
+    key,
     type: z.enum(STAGE_TYPES),
     title: localizedText,
-    body: z.string().regex(KEY).optional(),
+    body: key.optional(),
+    decidedBy: z.enum(DECIDER_ROLES).optional(),
+    group: key.optional(),
+    deadline: deadline.optional(),
+    reminders: z.strictObject({ before: z.array(isoDurationSchema).min(1).max(10), audiences }).optional(),
+    escalation: z.strictObject({ after: isoDurationSchema.optional(), audiences }).optional(),
+    notify: z.strictObject({ onOpen: audiences.optional(), onClose: audiences.optional() }).optional(),
+    statusReports: z
+      .strictObject({ every: isoDurationSchema, audiences, count: z.number().int().min(1).max(10_000).optional() })
+      .optional(),
     outcomes: z.partialRecord(z.enum(OUTCOMES), transition),
-    deadline: z.strictObject({ offset: isoDuration }).optional(),
   })
   .superRefine((definition, ctx) => {
     const allowed = OUTCOMES_BY_STAGE_TYPE[definition.type];
@@ -38,18 +70,23 @@ const stage = z
     }
     for (const outcome of outcomes) {
       if (!allowed.includes(outcome as (typeof allowed)[number])) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['outcomes', outcome],
-          message: `a ${definition.type} stage allows only: ${allowed.join(', ')}`,
-        });
+        ctx.addIssue({ code: 'custom', path: ['outcomes', outcome], message: `a ${definition.type} stage allows only: ${allowed.join(', ')}` });
       }
+    }
+    if (definition.type === 'public_consultation' && !definition.deadline) {
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'a public consultation needs a deadline: it closes by itself then' });
+    }
+    if (definition.statusReports && definition.type !== 'implementation') {
+      ctx.addIssue({ code: 'custom', path: ['statusReports'], message: 'only an implementation stage has status reports' });
+    }
+    if ((definition.decidedBy === 'secretary' || definition.decidedBy === 'chair') && !definition.body) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: `a stage decided by the ${definition.decidedBy} of a body needs that body` });
     }
   });
 
 export const processTemplateSchema = z
   .strictObject({
-    key: z.string().regex(KEY, 'expected a key of lower-case letters, digits and hyphens'),
+    key,
     version: z.number().int().positive(),
     title: localizedText,
     description: localizedText.optional(),
@@ -63,14 +100,28 @@ export const processTemplateSchema = z
       }
       keys.add(definition.key);
     });
+    const groupsSeen = new Set<string>();
     template.stages.forEach((definition, index) => {
+      const previous = template.stages[index - 1];
+      if (definition.group && previous?.group !== definition.group) {
+        if (groupsSeen.has(definition.group)) {
+          ctx.addIssue({ code: 'custom', path: ['stages', index, 'group'], message: `the stages of group "${definition.group}" must follow each other` });
+        }
+        groupsSeen.add(definition.group);
+      }
       for (const [outcome, next] of Object.entries(definition.outcomes)) {
         if (next?.to === 'stage' && !keys.has(next.stage)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stages', index, 'outcomes', outcome, 'stage'],
-            message: `unknown stage "${next.stage}"`,
-          });
+          ctx.addIssue({ code: 'custom', path: ['stages', index, 'outcomes', outcome, 'stage'], message: `unknown stage "${next.stage}"` });
+        }
+        if (next?.to === 'stage' && keys.has(next.stage)) {
+          const target = template.stages.findIndex((candidate) => candidate.key === next.stage);
+          if (target > index) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['stages', index, 'outcomes', outcome, 'stage'],
+              message: `"${next.stage}" comes later; a stage may only lead back or to itself (use "next" to go on)`,
+            });
+          }
         }
         if (next?.to === 'next' && index === template.stages.length - 1) {
           ctx.addIssue({
@@ -99,8 +150,22 @@ export function validateProcessTemplate(input: unknown): TemplateValidationResul
   if (result.success) return { ok: true, template: result.data as ProcessTemplate };
   return {
     ok: false,
-    errors: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    errors: result.error.issues.flatMap((issue) => flattenIssue(issue)),
   };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** A failed union says which alternative came closest; list that one's errors with full paths. */
+function flattenIssue(issue: Issue, prefix: readonly PropertyKey[] = []): TemplateValidationError[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] as Issue[];
+    const specific = closest.filter((inner) => inner.code !== 'unrecognized_keys');
+    if (specific.length > 0 && specific.length < 3) return specific.flatMap((inner) => flattenIssue(inner, path));
+    return [{ path: formatPath(path), message: 'expected one of { "at": … }, { "offset": … }, { "meeting": … }' }];
+  }
+  return [{ path: formatPath(path), message: issue.message }];
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -2,9 +2,11 @@ import { DataSource } from 'typeorm';
 import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
 import { InitialSchema1764064800000 } from '../migrations/1764064800000-initial-schema.js';
 import { RoundEntity } from '../round/round.entity.js';
+import { ProcessTemplates1764072000000 } from '../migrations/1764072000000-process-templates.js';
+import { ProcessTemplateEntity } from '../template/process-template.entity.js';
 
-export const ENTITIES = [RoundEntity, AuditEntryEntity];
-export const MIGRATIONS = [InitialSchema1764064800000];
+export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity];
+export const MIGRATIONS = [InitialSchema1764064800000, ProcessTemplates1764072000000];
 
 export interface DatabaseOptions {
   url: string;

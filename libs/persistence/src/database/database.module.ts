@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import { DataSource } from 'typeorm';
 import { RoundRepository } from '../round/round.repository.js';
+import { ProcessTemplateRepository } from '../template/process-template.repository.js';
 import { createDataSource } from './data-source.js';
 
 /** The database connection and repositories for a Nest application. */
@@ -15,8 +16,13 @@ import { createDataSource } from './data-source.js';
         createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }).initialize(),
     },
     { provide: RoundRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new RoundRepository(dataSource) },
+    {
+      provide: ProcessTemplateRepository,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new ProcessTemplateRepository(dataSource),
+    },
   ],
-  exports: [DataSource, RoundRepository],
+  exports: [DataSource, RoundRepository, ProcessTemplateRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

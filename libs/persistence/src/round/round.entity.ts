@@ -1,4 +1,4 @@
-import type { Outcome, RoundStatus, StageState } from '@ratsweg/domain';
+import type { Outcome, RoundStatus, StageState, StandingOrders } from '@ratsweg/domain';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Read model of a round, projected from its workflow; Temporal stays the source of truth. */
@@ -37,6 +37,21 @@ export class RoundEntity {
 
   @Column({ type: 'jsonb' })
   stages!: StageState[];
+
+  @Column({ type: 'jsonb' })
+  meetings!: Record<string, string>;
+
+  @Column({ type: 'jsonb' })
+  parameters!: Record<string, string | number | boolean>;
+
+  @Column({ name: 'standing_orders', type: 'jsonb', nullable: true })
+  standingOrders!: StandingOrders | null;
+
+  @Column({ name: 'next_reminder_at', type: 'timestamptz', nullable: true })
+  nextReminderAt!: Date | null;
+
+  @Column({ name: 'next_deadline_at', type: 'timestamptz', nullable: true })
+  nextDeadlineAt!: Date | null;
 
   /** Sequence number of the last recording applied; older recordings never overwrite newer ones. */
   @Column({ type: 'integer' })

@@ -64,12 +64,15 @@ async function upsertForward(manager: EntityManager, recording: RoundRecording):
   const row = toRow(recording.workflowId, recording.tenant, recording.state, recording.seq);
   await manager.query(
     `INSERT INTO "round" ("id", "workflow_id", "tenant", "title", "template_key", "template_version", "status",
-        "result", "cancel_reason", "open_stage_keys", "stages", "seq", "created_at", "updated_at")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        "result", "cancel_reason", "open_stage_keys", "stages", "seq", "created_at", "updated_at",
+        "next_reminder_at", "next_deadline_at", "meetings", "parameters", "standing_orders")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      ON CONFLICT ("id") DO UPDATE SET
         "status" = EXCLUDED."status", "result" = EXCLUDED."result", "cancel_reason" = EXCLUDED."cancel_reason",
         "open_stage_keys" = EXCLUDED."open_stage_keys", "stages" = EXCLUDED."stages",
-        "seq" = EXCLUDED."seq", "updated_at" = EXCLUDED."updated_at"
+        "seq" = EXCLUDED."seq", "updated_at" = EXCLUDED."updated_at",
+        "next_reminder_at" = EXCLUDED."next_reminder_at", "next_deadline_at" = EXCLUDED."next_deadline_at",
+        "meetings" = EXCLUDED."meetings", "standing_orders" = EXCLUDED."standing_orders"
      WHERE "round"."seq" < EXCLUDED."seq"`,
     [
       row.id,
@@ -86,11 +89,17 @@ async function upsertForward(manager: EntityManager, recording: RoundRecording):
       row.seq,
       row.createdAt,
       row.updatedAt,
+      row.nextReminderAt,
+      row.nextDeadlineAt,
+      JSON.stringify(row.meetings),
+      JSON.stringify(row.parameters),
+      row.standingOrders === null ? null : JSON.stringify(row.standingOrders),
     ],
   );
 }
 
-function toRow(workflowId: string, tenant: string, state: RoundState, seq: number): Omit<RoundEntity, never> {
+function toRow(workflowId: string, tenant: string, state: RoundState, seq: number): RoundEntity {
+  const open = state.stages.filter((stage) => stage.status === 'open');
   return {
     id: state.id,
     workflowId,
@@ -106,5 +115,15 @@ function toRow(workflowId: string, tenant: string, state: RoundState, seq: numbe
     seq,
     createdAt: new Date(state.createdAt),
     updatedAt: new Date(state.updatedAt),
+    meetings: state.meetings ?? {},
+    parameters: state.parameters ?? {},
+    standingOrders: state.standingOrders ?? null,
+    nextReminderAt: earliest(open.flatMap((stage) => stage.reminders.filter((reminder) => !reminder.sentAt).map((reminder) => reminder.at))),
+    nextDeadlineAt: earliest(open.flatMap((stage) => (stage.deadline ? [stage.deadline.at] : []))),
   };
+}
+
+function earliest(instants: string[]): Date | null {
+  const sorted = instants.map((instant) => Date.parse(instant)).sort((a, b) => a - b);
+  return sorted.length > 0 ? new Date(sorted[0] as number) : null;
 }

@@ -1,5 +1,6 @@
 import { kurzverfahrenTemplate } from '../../templates/kurzverfahren.template.js';
-import { Round, deadlineAfter } from '../round.js';
+import { Round } from '../round.js';
+import { deadlineAfter } from '../stage-timing.util.js';
 import { RoundException, RoundExceptionCode } from '../round.exception.js';
 import type { ProcessTemplate } from '../../template/process-template.type.js';
 
@@ -68,26 +69,26 @@ describe('Round', () => {
   });
 
   it('should refuse an outcome the stage does not accept', () => {
-    expect(refusal(() => started().assertCanDecide({ stageKey: 'fachausschuss', outcome: 'acknowledged', actor: 'x' }))).toBe(
+    expect(refusal(() => started().assertCanDecide({ stageKey: 'fachausschuss', outcome: 'acknowledged', actor: 'x' }, later))).toBe(
       RoundExceptionCode.OUTCOME_NOT_ALLOWED,
     );
   });
 
   it('should refuse a decision on an unknown stage', () => {
-    expect(refusal(() => started().assertCanDecide({ stageKey: 'nope', outcome: 'approved', actor: 'x' }))).toBe(
+    expect(refusal(() => started().assertCanDecide({ stageKey: 'nope', outcome: 'approved', actor: 'x' }, later))).toBe(
       RoundExceptionCode.STAGE_NOT_FOUND,
     );
   });
 
   it('should refuse decisions once the round has ended, and a second cancellation', () => {
     const round = started();
-    round.cancel('Antrag zurückgezogen', 'admin-1', later);
+    round.cancel({ reason: 'Antrag zurückgezogen', actor: 'admin-1' }, later);
     expect(round.state).toMatchObject({ status: 'cancelled', cancelReason: 'Antrag zurückgezogen' });
     expect(round.state.stages.map((stage) => stage.status)).toEqual(['skipped', 'skipped']);
-    expect(refusal(() => round.assertCanDecide({ stageKey: 'fachausschuss', outcome: 'approved', actor: 'x' }))).toBe(
+    expect(refusal(() => round.assertCanDecide({ stageKey: 'fachausschuss', outcome: 'approved', actor: 'x' }, later))).toBe(
       RoundExceptionCode.ROUND_NOT_RUNNING,
     );
-    expect(refusal(() => round.cancel('again', 'admin-1', later))).toBe(RoundExceptionCode.ROUND_NOT_RUNNING);
+    expect(refusal(() => round.cancel({ reason: 'again', actor: 'admin-1' }, later))).toBe(RoundExceptionCode.ROUND_NOT_RUNNING);
   });
 
   it('should set a stage deadline from the template offset when the stage opens', () => {
@@ -95,7 +96,7 @@ describe('Round', () => {
       ...kurzverfahrenTemplate,
       stages: kurzverfahrenTemplate.stages.map((stage, index) => (index === 0 ? { ...stage, deadline: { offset: 'P14D' } } : stage)),
     };
-    expect(started(template).state.stages[0]?.deadline).toBe('2026-03-16T09:00:00.000Z');
+    expect(started(template).state.stages[0]?.deadline?.at).toBe('2026-03-16T09:00:00.000Z');
   });
 });
 

@@ -39,11 +39,13 @@ describe('migrations', () => {
   };
 
   it('should create the database when missing, migrate up, revert down and migrate up again', async () => {
-    expect(await migrateUp({ url })).toEqual(['InitialSchema1764064800000']);
-    expect(await tables()).toEqual(['audit_entry', 'round']);
+    expect(await migrateUp({ url })).toEqual(['InitialSchema1764064800000', 'ProcessTemplates1764072000000']);
+    expect(await tables()).toEqual(['audit_entry', 'process_template', 'round']);
     expect(await migrateUp({ url })).toEqual([]);
     await migrateDown({ url });
+    expect(await tables()).toEqual(['audit_entry', 'round']);
+    await migrateDown({ url });
     expect(await tables()).toEqual([]);
-    expect(await migrateUp({ url })).toEqual(['InitialSchema1764064800000']);
+    expect(await migrateUp({ url })).toEqual(['InitialSchema1764064800000', 'ProcessTemplates1764072000000']);
   });
 });
