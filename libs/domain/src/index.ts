@@ -14,3 +14,4 @@ export * from './calendar/standing-orders.schema.js';
 export * from './calendar/nrw-holidays.util.js';
 export * from './calendar/notice-deadline.util.js';
 export * from './calendar/add-days.util.js';
+export * from './template/compress-durations.util.js';
