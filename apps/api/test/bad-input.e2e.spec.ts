@@ -37,7 +37,7 @@ describe('bad input is refused with Problem Details and changes nothing', () => 
     { name: 'malformed JSON', method: 'POST', path: () => '/api/v1/rounds', body: '{"templateKey":', status: 400 },
     { name: 'a JSON array', method: 'POST', path: () => '/api/v1/rounds', body: [], status: 400 },
     { name: 'a body that is not JSON', method: 'POST', path: () => '/api/v1/rounds', body: 'title=X', headers: { 'content-type': 'text/plain' }, status: 415 },
-    { name: 'a body over the size limit', method: 'POST', path: () => '/api/v1/rounds', body: { templateKey: 'kurzverfahren', title: 'x'.repeat(2 * 1024 * 1024) }, status: 413 },
+    { name: 'a body over the size limit', method: 'POST', path: () => '/api/v1/rounds', body: JSON.stringify({ templateKey: 'kurzverfahren', title: 'x'.repeat(2 * 1024 * 1024) }), status: 413 },
     { name: 'a decision on a stage that is not open', method: 'POST', path: () => `/api/v1/rounds/${roundId}/stages/ratsbeschluss/decision`, body: { outcome: 'approved' }, status: 409 },
     { name: 'a decision on an unknown stage', method: 'POST', path: () => `/api/v1/rounds/${roundId}/stages/gibt-es-nicht/decision`, body: { outcome: 'approved' }, status: 404 },
     { name: 'a decision on an unknown round', method: 'POST', path: () => '/api/v1/rounds/00000000-0000-4000-8000-000000000000/stages/fachausschuss/decision', body: { outcome: 'approved' }, status: 404 },

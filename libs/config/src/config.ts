@@ -16,6 +16,8 @@ export const configSchema = z.object({
   /** A prebuilt workflow bundle (production); without it the worker bundles `workflows/` at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   RATSWEG_TENANT: z.string().min(1).default('default'),
+  /** A round's workflow continues as new after this many history events (Temporal's hard limit is far higher). */
+  ROUND_HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).max(10_000).default(1_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

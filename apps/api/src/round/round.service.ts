@@ -76,6 +76,7 @@ export class RoundService {
       requestedAt: requestedAt.toISOString(),
       ...(request.meetings ? { meetings: request.meetings } : {}),
       standingOrders: DEFAULT_STANDING_ORDERS,
+      continueAsNewAfterEvents: this.config.ROUND_HISTORY_EVENT_LIMIT,
       ...(request.parameters ? { parameters: request.parameters } : {}),
     };
     const workflowId = roundWorkflowId(roundId);

@@ -264,7 +264,9 @@ export class Round {
     for (let guard = 0; guard < 10_000; guard += 1) {
       const due = this.nextDueAt();
       if (due === undefined || Date.parse(due) > now.getTime() || this.isFinished) break;
-      changes.push(...this.fireOne(due, now));
+      // What falls due happens at its instant, even when it is carried out later (after downtime):
+      // a consultation closes at its deadline, and the next stage opens then.
+      changes.push(...this.fireOne(due, new Date(Date.parse(due))));
     }
     return changes;
   }

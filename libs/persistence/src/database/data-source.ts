@@ -23,6 +23,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrationsTableName: 'schema_migration',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // Extensions come from migrations too (gen_random_uuid() is built into PostgreSQL 13+).
+    installExtensions: false,
     logging: ['error', 'warn', 'migration'],
     poolSize: options.poolSize ?? 10,
     extra: { connectionTimeoutMillis: 5_000 },

@@ -2,6 +2,8 @@ import { builtinModules } from 'node:module';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// Run from the repository root: `eslint -c infra/tooling/eslint.config.mjs .` (npm run lint).
+
 /** What deterministic workflow code and the pure libraries must never import. */
 const BANNED_IN_PURE_CODE = ['@nestjs/*', 'typeorm', 'pg', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
 const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];

@@ -1,7 +1,7 @@
 /** One jest run for the whole workspace, against the real components started in global set-up. */
 export default {
   testEnvironment: 'node',
-  rootDir: '.',
+  rootDir: '../..',
   testMatch: ['<rootDir>/{apps,libs,workflows}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   extensionsToTreatAsEsm: ['.ts'],
