@@ -8,3 +8,6 @@ export * from './database/embedded-postgres.js';
 export * from './database/database.module.js';
 export * from './template/process-template.entity.js';
 export * from './template/process-template.repository.js';
+export * from './audit/audit.repository.js';
+export * from './audit/audit-hash.util.js';
+export * from './round/round-list.query.js';

@@ -1,15 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   cancelRoundRequestSchema,
   createRoundRequestSchema,
   decisionRequestSchema,
   extendDeadlineRequestSchema,
+  listRoundsQuerySchema,
   rescheduleMeetingRequestSchema,
   type CancelRoundRequest,
   type CreateRoundRequest,
   type DecisionRequest,
   type ExtendDeadlineRequest,
+  type ListRoundsQuery,
   type RescheduleMeetingRequest,
 } from '@ratsweg/contracts';
 import type { FastifyReply } from 'fastify';
@@ -17,6 +19,7 @@ import { z } from 'zod';
 import { localeFrom } from '../i18n/locale.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
+import { RoundListService, type RoundPage } from './round-list.service.js';
 import { presentRound, type RoundResponse } from './round.presenter.js';
 import { RoundService } from './round.service.js';
 
@@ -28,7 +31,30 @@ const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentab
 @ApiTags('rounds')
 @Controller('api/v1/rounds')
 export class RoundController {
-  constructor(private readonly rounds: RoundService) {}
+  constructor(
+    @Inject(RoundService) private readonly rounds: RoundService,
+    @Inject(RoundListService) private readonly roundList: RoundListService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Rounds from the read model, filtered and sorted, one page at a time' })
+  @ApiQuery({ name: 'status', required: false, description: 'comma-separated: running, completed, cancelled, failed' })
+  @ApiQuery({ name: 'template', required: false })
+  @ApiQuery({ name: 'body', required: false, description: 'rounds with an open stage of this body' })
+  @ApiQuery({ name: 'stage', required: false, description: 'rounds in which this stage is open' })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'q', required: false, description: 'words in the title' })
+  @ApiQuery({ name: 'sort', required: false, enum: ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'title', '-title', 'nextDeadlineAt', '-nextDeadlineAt'] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiResponse({ status: 200, description: '`{ data: [...], next? }`' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  async list(
+    @Query(new ZodBodyPipe(listRoundsQuerySchema)) query: ListRoundsQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<RoundPage> {
+    return this.roundList.list(query, localeFrom(acceptLanguage));
+  }
 
   @Post()
   @ApiOperation({ summary: 'Start a participation round from a process template' })

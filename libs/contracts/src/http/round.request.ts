@@ -56,3 +56,23 @@ export const previewRequestSchema = z.strictObject({
   standingOrders: standingOrdersSchema.optional(),
 });
 export type PreviewRequest = z.infer<typeof previewRequestSchema>;
+
+const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'title', '-title', 'nextDeadlineAt', '-nextDeadlineAt'] as const;
+
+/** Query of `GET /api/v1/rounds`: filters, sorting and cursor pagination. */
+export const listRoundsQuerySchema = z.strictObject({
+  status: z
+    .string()
+    .transform((text) => text.split(','))
+    .pipe(z.array(z.enum(['running', 'completed', 'cancelled', 'failed'])).max(4))
+    .optional(),
+  template: key.optional(),
+  body: key.optional(),
+  stage: key.optional(),
+  overdue: z.enum(['true', 'false']).transform((text) => text === 'true').optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  sort: z.enum(SORTS).default('-createdAt'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+export type ListRoundsQuery = z.infer<typeof listRoundsQuerySchema>;

@@ -3,10 +3,18 @@ import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
 import { InitialSchema1764064800000 } from '../migrations/1764064800000-initial-schema.js';
 import { RoundEntity } from '../round/round.entity.js';
 import { ProcessTemplates1764072000000 } from '../migrations/1764072000000-process-templates.js';
+import { AuditChain1764079200000 } from '../migrations/1764079200000-audit-chain.js';
+import { RoundList1764082800000 } from '../migrations/1764082800000-round-list.js';
 import { ProcessTemplateEntity } from '../template/process-template.entity.js';
 
 export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity];
-export const MIGRATIONS = [InitialSchema1764064800000, ProcessTemplates1764072000000];
+export const MIGRATIONS = [
+  InitialSchema1764064800000,
+  ProcessTemplates1764072000000,
+  AuditChain1764079200000,
+  RoundList1764082800000,
+  // (new migrations are appended here, in timestamp order)
+];
 
 export interface DatabaseOptions {
   url: string;

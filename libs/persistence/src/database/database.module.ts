@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import { DataSource } from 'typeorm';
+import { AuditRepository } from '../audit/audit.repository.js';
 import { RoundRepository } from '../round/round.repository.js';
 import { ProcessTemplateRepository } from '../template/process-template.repository.js';
 import { createDataSource } from './data-source.js';
@@ -16,13 +17,14 @@ import { createDataSource } from './data-source.js';
         createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }).initialize(),
     },
     { provide: RoundRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new RoundRepository(dataSource) },
+    { provide: AuditRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new AuditRepository(dataSource) },
     {
       provide: ProcessTemplateRepository,
       inject: [DataSource],
       useFactory: (dataSource: DataSource) => new ProcessTemplateRepository(dataSource),
     },
   ],
-  exports: [DataSource, RoundRepository, ProcessTemplateRepository],
+  exports: [DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -35,6 +35,9 @@ export class RoundEntity {
   @Column({ name: 'open_stage_keys', type: 'text', array: true })
   openStageKeys!: string[];
 
+  @Column({ name: 'open_stage_bodies', type: 'text', array: true })
+  openStageBodies!: string[];
+
   @Column({ type: 'jsonb' })
   stages!: StageState[];
 

@@ -2,11 +2,16 @@ import type { RoundState } from '@ratsweg/domain';
 import type { RoundRecording } from '@ratsweg/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
+import { AuditRepository, roundChain } from '../audit/audit.repository.js';
 import { RoundEntity } from './round.entity.js';
 
 /** Reads and writes the read model of rounds; every query is scoped to one tenant. */
 export class RoundRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly audit: AuditRepository;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.audit = new AuditRepository(dataSource);
+  }
 
   /** Shows a round as soon as its workflow has started; the first recording then takes over. */
   async insertStarted(workflowId: string, tenant: string, state: RoundState): Promise<void> {
@@ -27,25 +32,28 @@ export class RoundRepository {
   async applyRecording(recording: RoundRecording): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await upsertForward(manager, recording);
-      if (recording.changes.length === 0) return;
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(AuditEntryEntity)
-        .values(
-          recording.changes.map((change, position) => ({
-            roundId: recording.state.id,
-            seq: recording.seq,
-            position,
-            action: change.action,
-            actor: change.actor,
-            stageKey: change.stageKey ?? null,
-            details: (change.details ?? null) as AuditEntryEntity['details'] & object,
-            occurredAt: new Date(change.at),
-          })),
-        )
-        .orIgnore()
-        .execute();
+      await this.audit.append(
+        manager,
+        recording.changes.map((change, position) => ({
+          tenant: recording.tenant,
+          chain: roundChain(recording.state.id),
+          subjectType: 'round',
+          subjectId: recording.state.id,
+          roundId: recording.state.id,
+          action: change.action,
+          actor: change.actor,
+          ...(change.stageKey ? { stageKey: change.stageKey } : {}),
+          details: {
+            ...(change.details ?? {}),
+            ...(change.audiences ? { audiences: change.audiences } : {}),
+            ...(change.occurrence ? { occurrence: change.occurrence } : {}),
+          },
+          occurredAt: new Date(change.at),
+          idempotencyKey: `${recording.workflowId}:${recording.seq}:${position}`,
+          seq: recording.seq,
+          position,
+        })),
+      );
     });
   }
 
@@ -54,9 +62,7 @@ export class RoundRepository {
   }
 
   async listAudit(roundId: string): Promise<AuditEntryEntity[]> {
-    return this.dataSource
-      .getRepository(AuditEntryEntity)
-      .find({ where: { roundId }, order: { seq: 'ASC', position: 'ASC' } });
+    return this.dataSource.getRepository(AuditEntryEntity).find({ where: { roundId }, order: { chainPosition: 'ASC' } });
   }
 }
 
@@ -65,14 +71,15 @@ async function upsertForward(manager: EntityManager, recording: RoundRecording):
   await manager.query(
     `INSERT INTO "round" ("id", "workflow_id", "tenant", "title", "template_key", "template_version", "status",
         "result", "cancel_reason", "open_stage_keys", "stages", "seq", "created_at", "updated_at",
-        "next_reminder_at", "next_deadline_at", "meetings", "parameters", "standing_orders")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+        "next_reminder_at", "next_deadline_at", "meetings", "parameters", "standing_orders", "open_stage_bodies")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
      ON CONFLICT ("id") DO UPDATE SET
         "status" = EXCLUDED."status", "result" = EXCLUDED."result", "cancel_reason" = EXCLUDED."cancel_reason",
         "open_stage_keys" = EXCLUDED."open_stage_keys", "stages" = EXCLUDED."stages",
         "seq" = EXCLUDED."seq", "updated_at" = EXCLUDED."updated_at",
         "next_reminder_at" = EXCLUDED."next_reminder_at", "next_deadline_at" = EXCLUDED."next_deadline_at",
-        "meetings" = EXCLUDED."meetings", "standing_orders" = EXCLUDED."standing_orders"
+        "meetings" = EXCLUDED."meetings", "standing_orders" = EXCLUDED."standing_orders",
+        "open_stage_bodies" = EXCLUDED."open_stage_bodies"
      WHERE "round"."seq" < EXCLUDED."seq"`,
     [
       row.id,
@@ -94,6 +101,7 @@ async function upsertForward(manager: EntityManager, recording: RoundRecording):
       JSON.stringify(row.meetings),
       JSON.stringify(row.parameters),
       row.standingOrders === null ? null : JSON.stringify(row.standingOrders),
+      row.openStageBodies,
     ],
   );
 }
@@ -110,7 +118,8 @@ function toRow(workflowId: string, tenant: string, state: RoundState, seq: numbe
     status: state.status,
     result: state.result ?? null,
     cancelReason: state.cancelReason ?? null,
-    openStageKeys: state.stages.filter((stage) => stage.status === 'open').map((stage) => stage.key),
+    openStageKeys: open.map((stage) => stage.key),
+    openStageBodies: [...new Set(open.flatMap((stage) => (stage.body ? [stage.body] : [])))],
     stages: state.stages,
     seq,
     createdAt: new Date(state.createdAt),

@@ -1,0 +1,162 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditEntryEntity } from './audit-entry.entity.js';
+import { auditHash, type HashedAuditFields } from './audit-hash.util.js';
+
+export interface AuditAppend {
+  tenant: string;
+  /** `round:<id>` for a round's changes, `directory:<tenant>` for administrative changes of the directory. */
+  chain: string;
+  subjectType: string;
+  subjectId: string;
+  action: string;
+  /** User id, `system`, or `system:<component>`; never a password or token. */
+  actor: string;
+  roundId?: string;
+  stageKey?: string;
+  details?: Record<string, unknown>;
+  before?: unknown;
+  after?: unknown;
+  occurredAt: Date;
+  /** Appending the same key twice adds nothing the second time. */
+  idempotencyKey?: string;
+  seq?: number;
+  position?: number;
+}
+
+export interface AuditVerification {
+  valid: boolean;
+  entries: number;
+  /** The first entry that does not match its chain, with the reason. */
+  firstBroken?: { position: number; id: string | null; reason: string };
+}
+
+export function roundChain(roundId: string): string {
+  return `round:${roundId}`;
+}
+
+export function directoryChain(tenant: string): string {
+  return `directory:${tenant}`;
+}
+
+/** Appends to and verifies the hash-chained audit trail. */
+export class AuditRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Appends entries to their chains inside the caller's transaction. The chain head row is
+   * locked while appending, so concurrent appends to one chain line up one after the other.
+   */
+  async append(manager: EntityManager, entries: AuditAppend[]): Promise<void> {
+    for (const entry of entries) {
+      if (entry.idempotencyKey) {
+        const known = await manager.query('SELECT 1 FROM "audit_entry" WHERE "idempotency_key" = $1', [entry.idempotencyKey]);
+        if (known.length > 0) continue;
+      }
+      await manager.query('INSERT INTO "audit_chain_head" ("chain", "position", "hash") VALUES ($1, 0, NULL) ON CONFLICT ("chain") DO NOTHING', [entry.chain]);
+      const [head] = (await manager.query('SELECT "position", "hash" FROM "audit_chain_head" WHERE "chain" = $1 FOR UPDATE', [entry.chain])) as {
+        position: number;
+        hash: string | null;
+      }[];
+      const fields: HashedAuditFields = {
+        tenant: entry.tenant,
+        chain: entry.chain,
+        chainPosition: (head?.position ?? 0) + 1,
+        subjectType: entry.subjectType,
+        subjectId: entry.subjectId,
+        action: entry.action,
+        actor: entry.actor,
+        stageKey: entry.stageKey ?? null,
+        details: entry.details ?? null,
+        before: entry.before ?? null,
+        after: entry.after ?? null,
+        occurredAt: entry.occurredAt.toISOString(),
+        prevHash: head?.hash ?? null,
+      };
+      const hash = auditHash(fields);
+      await manager.query(
+        `INSERT INTO "audit_entry" ("tenant", "chain", "chain_position", "round_id", "subject_type", "subject_id", "seq", "position",
+           "action", "actor", "stage_key", "details", "before", "after", "occurred_at", "idempotency_key", "prev_hash", "hash")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+        [
+          fields.tenant,
+          fields.chain,
+          fields.chainPosition,
+          entry.roundId ?? null,
+          fields.subjectType,
+          fields.subjectId,
+          entry.seq ?? null,
+          entry.position ?? null,
+          fields.action,
+          fields.actor,
+          fields.stageKey,
+          jsonOrNull(fields.details),
+          jsonOrNull(fields.before),
+          jsonOrNull(fields.after),
+          entry.occurredAt,
+          entry.idempotencyKey ?? null,
+          fields.prevHash,
+          hash,
+        ],
+      );
+      await manager.query('UPDATE "audit_chain_head" SET "position" = $2, "hash" = $3 WHERE "chain" = $1', [entry.chain, fields.chainPosition, hash]);
+    }
+  }
+
+  /** Appends in a transaction of its own. */
+  async appendNow(entries: AuditAppend[]): Promise<void> {
+    await this.dataSource.transaction((manager) => this.append(manager, entries));
+  }
+
+  async list(tenant: string, chain: string): Promise<AuditEntryEntity[]> {
+    return this.dataSource.getRepository(AuditEntryEntity).find({ where: { tenant, chain }, order: { chainPosition: 'ASC' } });
+  }
+
+  /** Recomputes the chain: any edited, inserted or deleted entry breaks it at that point. */
+  async verify(tenant: string, chain: string): Promise<AuditVerification> {
+    const entries = await this.list(tenant, chain);
+    const [head] = (await this.dataSource.query('SELECT "position", "hash" FROM "audit_chain_head" WHERE "chain" = $1', [chain])) as {
+      position: number;
+      hash: string | null;
+    }[];
+    let previous: string | null = null;
+    for (const [index, entry] of entries.entries()) {
+      const broken = (reason: string): AuditVerification => ({
+        valid: false,
+        entries: entries.length,
+        firstBroken: { position: index + 1, id: entry.id, reason },
+      });
+      if (entry.chainPosition !== index + 1) return broken(`entry ${index + 1} is missing (found position ${entry.chainPosition})`);
+      if (entry.prevHash !== previous) return broken('does not point to the hash of the entry before it');
+      const expected = auditHash({
+        tenant: entry.tenant,
+        chain: entry.chain,
+        chainPosition: entry.chainPosition,
+        subjectType: entry.subjectType,
+        subjectId: entry.subjectId,
+        action: entry.action,
+        actor: entry.actor,
+        stageKey: entry.stageKey,
+        details: entry.details,
+        before: entry.before,
+        after: entry.after,
+        occurredAt: entry.occurredAt.toISOString(),
+        prevHash: entry.prevHash,
+      });
+      if (expected !== entry.hash) return broken('its content does not match its hash (changed after it was written)');
+      previous = entry.hash;
+    }
+    const headPosition = head?.position ?? 0;
+    if (headPosition !== entries.length || (head?.hash ?? null) !== previous) {
+      return {
+        valid: false,
+        entries: entries.length,
+        firstBroken: { position: entries.length + 1, id: null, reason: `the chain ended at entry ${headPosition}; later entries are missing` },
+      };
+    }
+    return { valid: true, entries: entries.length };
+  }
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
