@@ -9,7 +9,7 @@ ensureDependencies();
 build();
 
 const { startTemporalDevServer } = await import('../temporal/dev-server.mjs');
-const { migrateUp, startEmbeddedPostgres } = await import('@ratsweg/persistence');
+const { migrateUp, seedDemoDirectoryAt, startEmbeddedPostgres } = await import('@ratsweg/persistence');
 
 const dataDir = resolve(ROOT, process.env.RATSWEG_DATA_DIR ?? '.data');
 mkdirSync(dataDir, { recursive: true });
@@ -89,6 +89,9 @@ try {
   }
   const applied = await migrateUp({ url: databaseUrl });
   if (applied.length > 0) console.log(`Database migrated: ${applied.join(', ')}`);
+  // First run: a fictional municipality's directory, so that there is something to look at (no-op once the tenant exists).
+  const seeded = await seedDemoDirectoryAt({ url: databaseUrl, tenant: process.env.RATSWEG_TENANT ?? 'default' });
+  if (seeded.created) console.log(`Demo directory written for tenant "${seeded.tenant}" (Stadt Musterhausen, fictional).`);
 
   const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, PORT: String(port) };
   startNode('worker', 'apps/worker/dist/main.js', env);

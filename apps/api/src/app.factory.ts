@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { parse as parseYaml } from 'yaml';
 import { AppModule } from './app.module.js';
+import { FILE_MEDIA_TYPES, FILE_SIZE_LIMIT_BYTES } from './file/stage-file.controller.js';
 import { ProblemException, text } from './problem-details/problem.exception.js';
 import { localeFrom } from './i18n/locale.util.js';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem-details/problem-details.filter.js';
@@ -34,6 +35,8 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     const problem = toProblem(error, locale, logger);
     sendProblem(reply, request, problem.document, locale, problem.headers);
   });
+  // Stage files arrive as raw bodies of their own media type (only the upload route accepts them).
+  fastify.addContentTypeParser([...FILE_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: FILE_SIZE_LIMIT_BYTES }, (_request, body, done) => done(null, body));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

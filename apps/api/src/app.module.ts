@@ -2,17 +2,27 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@ratsweg/config';
 import { DatabaseModule } from '@ratsweg/persistence';
 import { AuditController } from './audit/audit.controller.js';
+import { StageFileController } from './file/stage-file.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { OparlController } from './oparl/oparl.controller.js';
+import { OparlService } from './oparl/oparl.service.js';
 import { RoundController } from './round/round.controller.js';
 import { RoundListService } from './round/round-list.service.js';
 import { RoundService } from './round/round.service.js';
 import { TemplateController } from './template/template.controller.js';
 import { TemplateService } from './template/template.service.js';
 import { TemporalModule } from './temporal/temporal.module.js';
+import { BodyController } from './directory/body.controller.js';
+import { DirectoryService } from './directory/directory.service.js';
+import { LegislativeTermController } from './directory/legislative-term.controller.js';
+import { MeetingController } from './directory/meeting.controller.js';
+import { MembershipController } from './directory/membership.controller.js';
+import { PersonController } from './directory/person.controller.js';
+import { TenantController } from './directory/tenant.controller.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule],
-  controllers: [HealthController, TemplateController, RoundController, AuditController],
-  providers: [TemplateService, RoundService, RoundListService],
+  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController],
+  providers: [TemplateService, RoundService, RoundListService, OparlService, DirectoryService],
 })
 export class AppModule {}

@@ -18,6 +18,17 @@ export const configSchema = z.object({
   RATSWEG_TENANT: z.string().min(1).default('default'),
   /** A round's workflow continues as new after this many history events (Temporal's hard limit is far higher). */
   ROUND_HISTORY_EVENT_LIMIT: z.coerce.number().int().min(100).max(10_000).default(1_000),
+  /** Outgoing mail, e.g. `smtp://user:pass@host:587` or `smtps://…`; without it mail goes to the local mailbox. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().min(3).default('Ratsweg <ratsweg@localhost>'),
+  /** Set to false only for test servers with self-signed certificates. */
+  SMTP_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  /** First retry delay; each further retry waits twice as long, at most an hour. */
+  NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  /** The address people use to reach Ratsweg, for links in notifications. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

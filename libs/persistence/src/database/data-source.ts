@@ -6,13 +6,28 @@ import { ProcessTemplates1764072000000 } from '../migrations/1764072000000-proce
 import { AuditChain1764079200000 } from '../migrations/1764079200000-audit-chain.js';
 import { RoundList1764082800000 } from '../migrations/1764082800000-round-list.js';
 import { ProcessTemplateEntity } from '../template/process-template.entity.js';
+import { BodyEntity } from '../directory/body.entity.js';
+import { LegislativeTermEntity } from '../directory/legislative-term.entity.js';
+import { MeetingEntity } from '../directory/meeting.entity.js';
+import { MembershipEntity } from '../directory/membership.entity.js';
+import { PersonEntity } from '../directory/person.entity.js';
+import { TenantEntity } from '../directory/tenant.entity.js';
+import { Directory1764086400000 } from '../migrations/1764086400000-directory.js';
+import { StageFiles1764090000000 } from '../migrations/1764090000000-stage-files.js';
+import { StageFileEntity } from '../file/stage-file.entity.js';
+import { OparlImport1764093600000 } from '../migrations/1764093600000-oparl-import.js';
+import { Notifications1764097200000 } from '../migrations/1764097200000-notifications.js';
 
-export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity];
+export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity, TenantEntity, LegislativeTermEntity, BodyEntity, PersonEntity, MembershipEntity, MeetingEntity, StageFileEntity];
 export const MIGRATIONS = [
   InitialSchema1764064800000,
   ProcessTemplates1764072000000,
   AuditChain1764079200000,
   RoundList1764082800000,
+  Directory1764086400000,
+  StageFiles1764090000000,
+  OparlImport1764093600000,
+  Notifications1764097200000,
   // (new migrations are appended here, in timestamp order)
 ];
 

@@ -5,6 +5,9 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { RoundRepository } from '../round/round.repository.js';
 import { ProcessTemplateRepository } from '../template/process-template.repository.js';
 import { createDataSource } from './data-source.js';
+import { OutboxRepository } from '../notification/outbox.repository.js';
+import { StageFileRepository } from '../file/stage-file.repository.js';
+import { DirectoryRepository } from '../directory/directory.repository.js';
 
 /** The database connection and repositories for a Nest application. */
 @Global()
@@ -23,8 +26,11 @@ import { createDataSource } from './data-source.js';
       inject: [DataSource],
       useFactory: (dataSource: DataSource) => new ProcessTemplateRepository(dataSource),
     },
+    { provide: DirectoryRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new DirectoryRepository(dataSource) },
+    { provide: StageFileRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new StageFileRepository(dataSource) },
+    { provide: OutboxRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new OutboxRepository(dataSource) },
   ],
-  exports: [DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository],
+  exports: [OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

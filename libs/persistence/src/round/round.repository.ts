@@ -3,6 +3,7 @@ import type { RoundRecording } from '@ratsweg/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
 import { AuditRepository, roundChain } from '../audit/audit.repository.js';
+import { OutboxRepository } from '../notification/outbox.repository.js';
 import { RoundEntity } from './round.entity.js';
 
 /** Reads and writes the read model of rounds; every query is scoped to one tenant. */
@@ -54,6 +55,7 @@ export class RoundRepository {
           position,
         })),
       );
+      await OutboxRepository.enqueue(manager, recording.tenant, recording.state, recording.seq, recording.changes);
     });
   }
 

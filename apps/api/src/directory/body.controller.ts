@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
+import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
+import { API_ACTOR, jsonSchema, pageSchema } from './directory-api.util.js';
+import type { BodyResponse, ListResponse } from './directory.presenter.js';
+import {
+  createBodyRequestSchema,
+  endRequestSchema,
+  listQuerySchema,
+  updateBodyRequestSchema,
+  type CreateBodyRequest,
+  type EndRequest,
+  type ListQuery,
+  type UpdateBodyRequest,
+} from './directory.request.js';
+import { DirectoryService } from './directory.service.js';
+
+@ApiTags('directory')
+@Controller('api/v1/bodies')
+export class BodyController {
+  constructor(@Inject(DirectoryService) private readonly directory: DirectoryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The council, committees and other bodies (OParl Organization), by name' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiResponse({ status: 200, schema: pageSchema('bodies') })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  async list(@Query(new ZodBodyPipe(listQuerySchema)) query: ListQuery): Promise<ListResponse<BodyResponse>> {
+    return this.directory.listBodies(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A body' })
+  @ApiResponse({ status: 200, description: 'The body' })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async get(@Param('id') id: string): Promise<BodyResponse> {
+    return this.directory.getBody(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a body; its key is what process templates name as a stage body' })
+  @ApiBody({ schema: jsonSchema(createBodyRequestSchema) })
+  @ApiResponse({ status: 201, description: 'The body; Location names it' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async create(@Body(new ZodBodyPipe(createBodyRequestSchema)) body: CreateBodyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BodyResponse> {
+    const created = await this.directory.createBody(body, API_ACTOR);
+    void reply.status(201).header('location', `/api/v1/bodies/${created.id}`);
+    return created;
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a body' })
+  @ApiBody({ schema: jsonSchema(updateBodyRequestSchema) })
+  @ApiResponse({ status: 200, description: 'The changed body' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async update(@Param('id') id: string, @Body(new ZodBodyPipe(updateBodyRequestSchema)) body: UpdateBodyRequest): Promise<BodyResponse> {
+    return this.directory.updateBody(id, body, API_ACTOR);
+  }
+
+  @Post(':id/end')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End a body on its last day; its memberships that last longer end with it' })
+  @ApiBody({ schema: jsonSchema(endRequestSchema) })
+  @ApiResponse({ status: 200, description: 'The ended body' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async end(@Param('id') id: string, @Body(new ZodBodyPipe(endRequestSchema)) body: EndRequest): Promise<BodyResponse> {
+    return this.directory.endBody(id, body, API_ACTOR);
+  }
+}

@@ -1,0 +1,126 @@
+import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
+import { StageFileRepository, type StageFileEntity } from '@ratsweg/persistence';
+import type { FastifyReply } from 'fastify';
+import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
+import { ProblemException, text } from '../problem-details/problem.exception.js';
+import { RoundService } from '../round/round.service.js';
+
+/** Media types a stage file may have; each is accepted as a raw request body on the upload route. */
+export const FILE_MEDIA_TYPES = [
+  'application/pdf',
+  'application/octet-stream',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'image/png',
+  'image/jpeg',
+  'text/csv',
+] as const;
+export const FILE_SIZE_LIMIT_BYTES = 20 * 1024 * 1024;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const API_ACTOR = 'system:api';
+
+export interface StageFileResponse {
+  id: string;
+  roundId: string;
+  stageKey: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  sha512: string;
+  createdAt: string;
+  downloadUrl: string;
+}
+
+export function presentStageFile(file: StageFileEntity): StageFileResponse {
+  return {
+    id: file.id,
+    roundId: file.roundId,
+    stageKey: file.stageKey,
+    name: file.name,
+    mediaType: file.mediaType,
+    size: file.size,
+    sha512: file.sha512,
+    createdAt: file.createdAt.toISOString(),
+    downloadUrl: `/api/v1/files/${file.id}/content`,
+  };
+}
+
+@ApiTags('files')
+@Controller('api/v1')
+export class StageFileController {
+  constructor(
+    @Inject(RATSWEG_CONFIG) private readonly config: RatswegConfig,
+    @Inject(RoundService) private readonly rounds: RoundService,
+    @Inject(StageFileRepository) private readonly files: StageFileRepository,
+  ) {}
+
+  @Post('rounds/:id/stages/:stageKey/files')
+  @ApiOperation({ summary: 'Attach a document to a stage: the request body is the file, `name` its file name' })
+  @ApiConsumes(...FILE_MEDIA_TYPES)
+  @ApiQuery({ name: 'name', required: true })
+  @ApiResponse({ status: 201, description: 'The stored file with its size and SHA-512' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 413, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 415, ...PROBLEM_RESPONSE })
+  async attach(
+    @Param('id') id: string,
+    @Param('stageKey') stageKey: string,
+    @Query('name') name: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() content: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StageFileResponse> {
+    const round = await this.rounds.get(id);
+    if (!round.stages.some((stage) => stage.key === stageKey)) {
+      throw new ProblemException('stage-not-found', text(`Die Runde hat keine Phase „${stageKey}“.`, `The round has no stage "${stageKey}".`));
+    }
+    const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!Buffer.isBuffer(content) || !(FILE_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
+      throw new ProblemException(
+        'unsupported-media-type',
+        text(`Erlaubte Dateitypen: ${FILE_MEDIA_TYPES.join(', ')}`, `Allowed file types: ${FILE_MEDIA_TYPES.join(', ')}`),
+      );
+    }
+    const fileName = (name ?? '').trim();
+    if (fileName.length < 1 || fileName.length > 255 || /[\\/\u0000-\u001f]/.test(fileName)) {
+      const message = text('Dateiname fehlt oder ist ungültig (1–255 Zeichen, ohne / und \\).', 'File name missing or invalid (1–255 characters, no / or \\).');
+      throw new ProblemException('validation-failed', message, (locale) => [{ field: 'name', message: message(locale) }]);
+    }
+    if (content.length === 0) {
+      const message = text('Die Datei ist leer.', 'The file is empty.');
+      throw new ProblemException('validation-failed', message, (locale) => [{ field: '(body)', message: message(locale) }]);
+    }
+    const stored = await this.files.attach({ tenant: this.config.RATSWEG_TENANT, roundId: id, stageKey, name: fileName, mediaType, content, actor: API_ACTOR });
+    void reply.status(201).header('location', `/api/v1/files/${stored.id}/content`);
+    return presentStageFile(stored);
+  }
+
+  @Get('rounds/:id/files')
+  @ApiOperation({ summary: 'The documents attached to the stages of a round' })
+  @ApiResponse({ status: 200, description: 'The files, oldest first' })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async list(@Param('id') id: string): Promise<StageFileResponse[]> {
+    await this.rounds.get(id);
+    return (await this.files.list(this.config.RATSWEG_TENANT, id)).map(presentStageFile);
+  }
+
+  @Get('files/:fileId/content')
+  @ApiOperation({ summary: 'Download a stage file' })
+  @ApiResponse({ status: 200, description: 'The file' })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async download(@Param('fileId') fileId: string, @Res() reply: FastifyReply): Promise<void> {
+    const file = UUID.test(fileId) ? await this.files.find(this.config.RATSWEG_TENANT, fileId) : null;
+    const content = file ? await this.files.content(this.config.RATSWEG_TENANT, fileId) : null;
+    if (!file || !content) throw new ProblemException('not-found', text('Datei nicht gefunden.', 'File not found.'));
+    await reply
+      .type(file.mediaType)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('digest', `sha-512=${Buffer.from(file.sha512, 'hex').toString('base64')}`)
+      .send(content);
+  }
+}

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import type { RoundChange, RoundState } from '@ratsweg/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export type DeliveryChannel = 'email' | 'inbox' | 'webhook';
+
+export interface NotificationRow {
+  id: string;
+  tenant: string;
+  roundId: string;
+  stageKey: string | null;
+  kind: string;
+  audience: string;
+  occurrence: string;
+  payload: NotificationPayload;
+  createdAt: Date;
+}
+
+/** What a notification says; ids and texts of the round, never a recipient's personal data. */
+export interface NotificationPayload {
+  round: { id: string; title: string };
+  stage?: { key: string; type: string; title: { de: string; en: string }; body?: string };
+  at: string;
+  deadline?: string;
+  meeting?: { key?: string; start: string; invitationDeadline?: string; sequence?: number };
+  outcome?: string;
+  reason?: string;
+  report?: number;
+}
+
+export interface Recipient {
+  /** `person:<id>`, or `role:administrator` for the administrators' shared inbox. */
+  id: string;
+  email: string | null;
+  locale: 'de' | 'en';
+}
+
+export interface RenderedDelivery {
+  channel: DeliveryChannel;
+  recipient: Recipient;
+  subject: string;
+  text: string;
+  html: string;
+  ics?: string;
+}
+
+export interface DueDelivery {
+  id: string;
+  tenant: string;
+  channel: DeliveryChannel;
+  recipient: string;
+  address: string | null;
+  idempotencyKey: string;
+  messageId: string;
+  subject: string;
+  bodyText: string;
+  bodyHtml: string;
+  ics: string | null;
+  attempts: number;
+}
+
+/**
+ * The transactional outbox. Notifications are written with the round's change (same
+ * transaction); the dispatcher expands them into deliveries — one per recipient and channel
+ * under a unique key (round, stage, kind, recipient, occurrence, channel) — and leases due
+ * deliveries one batch at a time (`FOR UPDATE SKIP LOCKED`), so several workers never send the same one.
+ */
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Writes the notifications of a recorded change; called inside the recording transaction. */
+  static async enqueue(manager: EntityManager, tenant: string, state: RoundState, seq: number, changes: RoundChange[]): Promise<void> {
+    for (const change of changes) {
+      for (const audience of change.audiences ?? []) {
+        const stage = change.stageKey ? state.stages.find((candidate) => candidate.key === change.stageKey) : undefined;
+        const details = (change.details ?? {}) as Record<string, unknown>;
+        const occurrence = change.occurrence ?? `seq-${seq}`;
+        const payload: NotificationPayload = {
+          round: { id: state.id, title: state.title },
+          ...(stage ? { stage: { key: stage.key, type: stage.type, title: stage.title, ...(stage.body ? { body: stage.body } : {}) } } : {}),
+          at: change.at,
+          ...(typeof details.deadline === 'string' ? { deadline: details.deadline } : stage?.deadline ? { deadline: stage.deadline.at } : {}),
+          ...(typeof details.to === 'string' && change.action === 'stage.deadline_extended' ? { deadline: details.to } : {}),
+          ...(typeof details.start === 'string'
+            ? {
+                meeting: {
+                  ...(typeof details.meeting === 'string' ? { key: details.meeting } : {}),
+                  start: details.start,
+                  ...(typeof details.invitationDeadline === 'string' ? { invitationDeadline: details.invitationDeadline } : {}),
+                  ...(typeof details.sequence === 'number' ? { sequence: details.sequence } : {}),
+                },
+              }
+            : stage?.meeting
+              ? { meeting: { key: stage.meeting.key, start: stage.meeting.start, sequence: stage.deadlineRevision } }
+              : {}),
+          ...(typeof details.outcome === 'string' ? { outcome: details.outcome } : typeof details.result === 'string' ? { outcome: details.result } : {}),
+          ...(typeof details.reason === 'string' ? { reason: details.reason } : {}),
+          ...(typeof details.report === 'number' ? { report: details.report } : {}),
+        };
+        await manager.query(
+          `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("idempotency_key") DO NOTHING`,
+          [
+            tenant,
+            state.id,
+            change.stageKey ?? null,
+            change.action,
+            audience,
+            occurrence,
+            `${state.id}:${change.stageKey ?? '-'}:${change.action}:${audience}:${occurrence}`,
+            JSON.stringify(payload),
+          ],
+        );
+      }
+    }
+  }
+
+  /**
+   * Expands pending notifications into deliveries. Recipients are resolved now, from the
+   * directory: members of a body on today's date (Europe/Berlin), never those whose membership ended.
+   */
+  async expandPending(limit: number, render: (notification: NotificationRow, recipient: Recipient) => RenderedDelivery[]): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `SELECT "id", "tenant", "round_id" AS "roundId", "stage_key" AS "stageKey", "kind", "audience", "occurrence", "payload", "created_at" AS "createdAt"
+         FROM "notification" WHERE "status" = 'pending' ORDER BY "created_at", "id" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      )) as NotificationRow[];
+      for (const notification of rows) {
+        const recipients = await this.resolve(manager, notification);
+        for (const recipient of recipients) {
+          for (const delivery of render(notification, recipient)) {
+            const key = `${notification.roundId}:${notification.stageKey ?? '-'}:${notification.kind}:${recipient.id}:${notification.occurrence}:${delivery.channel}`;
+            const sent = delivery.channel === 'inbox';
+            await manager.query(
+              `INSERT INTO "delivery" ("tenant", "notification_id", "channel", "recipient", "address", "locale", "idempotency_key", "message_id",
+                 "subject", "body_text", "body_html", "ics", "status", "sent_at")
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT ("idempotency_key") DO NOTHING`,
+              [
+                notification.tenant,
+                notification.id,
+                delivery.channel,
+                recipient.id,
+                delivery.channel === 'email' ? recipient.email : null,
+                recipient.locale,
+                key,
+                messageIdFor(key, notification.tenant),
+                delivery.subject,
+                delivery.text,
+                delivery.html,
+                delivery.ics ?? null,
+                sent ? 'sent' : 'pending',
+                sent ? new Date() : null,
+              ],
+            );
+          }
+        }
+        await manager.query(`UPDATE "notification" SET "status" = 'expanded', "expanded_at" = now() WHERE "id" = $1`, [notification.id]);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Leases due deliveries of a channel for `leaseMs`; a worker that dies mid-send releases them by expiry. */
+  async claimDue(channel: DeliveryChannel, limit: number, leaseMs: number): Promise<DueDelivery[]> {
+    // An UPDATE … RETURNING answers [rows, count] through TypeORM's query().
+    const result = (await this.dataSource.query(
+      `UPDATE "delivery" d SET "status" = 'sending', "attempts" = d."attempts" + 1, "next_attempt_at" = now() + ($3 * interval '1 millisecond')
+       WHERE d."id" IN (
+         SELECT "id" FROM "delivery" WHERE "channel" = $1 AND "status" IN ('pending', 'sending') AND "next_attempt_at" <= now()
+         ORDER BY "next_attempt_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING d."id", d."tenant", d."channel", d."recipient", d."address", d."idempotency_key" AS "idempotencyKey", d."message_id" AS "messageId",
+         d."subject", d."body_text" AS "bodyText", d."body_html" AS "bodyHtml", d."ics", d."attempts"`,
+      [channel, limit, leaseMs],
+    )) as [DueDelivery[], number] | DueDelivery[];
+    return Array.isArray(result[0]) ? (result[0] as DueDelivery[]) : (result as DueDelivery[]);
+  }
+
+  async markSent(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE "delivery" SET "status" = 'sent', "sent_at" = now(), "last_error" = NULL WHERE "id" = $1`, [id]);
+      await manager.query(`INSERT INTO "delivery_attempt" ("delivery_id", "outcome") VALUES ($1, 'sent')`, [id]);
+    });
+  }
+
+  /** Records a failed attempt; `retryAt` undefined means it is given up (status failed). */
+  async markFailed(id: string, error: string, retryAt?: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE "delivery" SET "status" = $2, "next_attempt_at" = COALESCE($3, "next_attempt_at"), "last_error" = $4 WHERE "id" = $1`,
+        [id, retryAt ? 'pending' : 'failed', retryAt ?? null, error.slice(0, 2000)],
+      );
+      await manager.query(`INSERT INTO "delivery_attempt" ("delivery_id", "outcome", "error") VALUES ($1, 'error', $2)`, [id, error.slice(0, 2000)]);
+    });
+  }
+
+  /** The embedded default without SMTP: mail kept in a local mailbox (once per Message-ID). */
+  async deliverLocally(delivery: DueDelivery): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO "local_mailbox" ("tenant", "message_id", "recipient", "subject", "body_text", "body_html", "ics")
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("message_id") DO NOTHING`,
+      [delivery.tenant, delivery.messageId, delivery.address, delivery.subject, delivery.bodyText, delivery.bodyHtml, delivery.ics],
+    );
+  }
+
+  private async resolve(manager: EntityManager, notification: NotificationRow): Promise<Recipient[]> {
+    const audience = notification.audience;
+    if (audience === 'administrator') return [{ id: 'role:administrator', email: null, locale: 'de' }];
+    const stageBody = notification.payload.stage?.body;
+    const [kind, key] = audience.startsWith('responsible-')
+      ? [audience === 'responsible-secretary' ? 'secretary' : 'body', stageBody]
+      : (audience.split(':') as [string, string | undefined]);
+    if (!key) return [];
+    const role = kind === 'secretary' ? 'secretary' : kind === 'chair' ? 'chair' : null;
+    const rows = (await manager.query(
+      `SELECT DISTINCT p."id", p."email", p."locale"
+       FROM "membership" m JOIN "body" b ON b."id" = m."body_id" AND b."tenant" = m."tenant" JOIN "person" p ON p."id" = m."person_id" AND p."tenant" = m."tenant"
+       WHERE m."tenant" = $1 AND b."key" = $2 AND ($3::text IS NULL OR m."role" = $3)
+         AND m."start_date" <= (now() AT TIME ZONE 'Europe/Berlin')::date
+         AND (m."end_date" IS NULL OR m."end_date" >= (now() AT TIME ZONE 'Europe/Berlin')::date)
+       ORDER BY p."id"`,
+      [notification.tenant, key, role],
+    )) as { id: string; email: string | null; locale: string }[];
+    return rows.map((row) => ({ id: `person:${row.id}`, email: row.email, locale: row.locale === 'en' ? 'en' : 'de' }));
+  }
+}
+
+/** A stable Message-ID per delivery key: a resent mail is recognisable as the same message. */
+export function messageIdFor(key: string, tenant: string): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 40);
+  return `<${hash}@${tenant.replace(/[^a-z0-9-]/gi, '') || 'tenant'}.ratsweg.invalid>`;
+}
