@@ -19,10 +19,17 @@ import { MeetingController } from './directory/meeting.controller.js';
 import { MembershipController } from './directory/membership.controller.js';
 import { PersonController } from './directory/person.controller.js';
 import { TenantController } from './directory/tenant.controller.js';
+import { WebhookController } from './webhook/webhook.controller.js';
+import { WebhookService } from './webhook/webhook.service.js';
+import { CalendarFeedController } from './notification/calendar-feed.controller.js';
+import { InboxController } from './notification/inbox.controller.js';
+import { MailboxController } from './notification/mailbox.controller.js';
+import { NotificationPreferenceController } from './notification/notification-preference.controller.js';
+import { NotificationService } from './notification/notification.service.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule],
-  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController],
-  providers: [TemplateService, RoundService, RoundListService, OparlService, DirectoryService],
+  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController],
+  providers: [TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService],
 })
 export class AppModule {}

@@ -24,6 +24,8 @@ export const configSchema = z.object({
   /** Set to false only for test servers with self-signed certificates. */
   SMTP_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** How long a worker holds a delivery it is sending; after a crash it is sent again once this expires. */
+  NOTIFICATION_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
   NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   /** First retry delay; each further retry waits twice as long, at most an hour. */
   NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),

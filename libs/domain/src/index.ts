@@ -15,3 +15,4 @@ export * from './calendar/nrw-holidays.util.js';
 export * from './calendar/notice-deadline.util.js';
 export * from './calendar/add-days.util.js';
 export * from './template/compress-durations.util.js';
+export * from './util/uuid.util.js';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
+import { isUuid } from '@ratsweg/domain';
 import { StageFileRepository, type StageFileEntity } from '@ratsweg/persistence';
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
@@ -19,7 +20,6 @@ export const FILE_MEDIA_TYPES = [
 ] as const;
 export const FILE_SIZE_LIMIT_BYTES = 20 * 1024 * 1024;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API_ACTOR = 'system:api';
 
 export interface StageFileResponse {
@@ -113,7 +113,7 @@ export class StageFileController {
   @ApiResponse({ status: 200, description: 'The file' })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async download(@Param('fileId') fileId: string, @Res() reply: FastifyReply): Promise<void> {
-    const file = UUID.test(fileId) ? await this.files.find(this.config.RATSWEG_TENANT, fileId) : null;
+    const file = isUuid(fileId) ? await this.files.find(this.config.RATSWEG_TENANT, fileId) : null;
     const content = file ? await this.files.content(this.config.RATSWEG_TENANT, fileId) : null;
     if (!file || !content) throw new ProblemException('not-found', text('Datei nicht gefunden.', 'File not found.'));
     await reply

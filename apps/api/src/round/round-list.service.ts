@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { ListRoundsQuery } from '@ratsweg/contracts';
-import type { Outcome, RoundStatus } from '@ratsweg/domain';
+import { isUuid, type Outcome, type RoundStatus } from '@ratsweg/domain';
 import { listRounds, type RoundEntity, type RoundSortField } from '@ratsweg/persistence';
 import { DataSource } from 'typeorm';
 import type { Locale } from '../i18n/locale.util.js';
@@ -104,8 +104,7 @@ function decodeCursor(cursor: string, sort: string): { value: string | null; id:
     throw invalid();
   }
   const { s, v, i } = (decoded ?? {}) as { s?: unknown; v?: unknown; i?: unknown };
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (s !== sort || typeof i !== 'string' || !uuid.test(i) || !(v === null || typeof v === 'string')) throw invalid();
+  if (s !== sort || typeof i !== 'string' || !isUuid(i) || !(v === null || typeof v === 'string')) throw invalid();
   if (v !== null && sort.replace(/^-/, '') !== 'title' && Number.isNaN(Date.parse(v))) throw invalid();
   return { value: v, id: i };
 }

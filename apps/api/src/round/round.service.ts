@@ -16,7 +16,7 @@ import {
   type RescheduleMeetingRequest,
   type RoundWorkflowInput,
 } from '@ratsweg/contracts';
-import { DEFAULT_STANDING_ORDERS, Round, type RoundState } from '@ratsweg/domain';
+import { DEFAULT_STANDING_ORDERS, isUuid, Round, type RoundState } from '@ratsweg/domain';
 import { RoundRepository } from '@ratsweg/persistence';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -24,7 +24,6 @@ import { ProblemException, text } from '../problem-details/problem.exception.js'
 import { TemplateService } from '../template/template.service.js';
 import { temporalProblem } from './round-problem.util.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Clocks differ a little; a start this far in the future still counts as now. */
 const START_TOLERANCE_MS = 60_000;
 
@@ -112,7 +111,7 @@ export class RoundService {
   }
 
   async get(id: string): Promise<RoundState> {
-    const row = UUID.test(id) ? await this.rounds.findById(this.tenant, id) : null;
+    const row = isUuid(id) ? await this.rounds.findById(this.tenant, id) : null;
     if (!row) {
       throw new ProblemException('round-not-found', text(`Keine Beteiligungsrunde mit der Id ${id}.`, `No participation round with id ${id}.`));
     }

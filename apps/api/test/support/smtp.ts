@@ -16,6 +16,9 @@ export class TestSmtpServer {
   private server?: SMTPServer;
   port = 0;
 
+  /** `delayMs`: how long the server takes to accept each message. */
+  constructor(private readonly options: { delayMs?: number } = {}) {}
+
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }
@@ -28,7 +31,8 @@ export class TestSmtpServer {
       logger: false,
       onData: (stream, session, callback) => {
         simpleParser(stream)
-          .then((mail: ParsedMail) => {
+          .then(async (mail: ParsedMail) => {
+            if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
             for (const recipient of session.envelope.rcptTo) {
               const ics = mail.attachments.find((attachment) => attachment.contentType.startsWith('text/calendar'))?.content.toString('utf8');
               this.received.push({

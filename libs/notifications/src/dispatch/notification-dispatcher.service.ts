@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { RoundAction, StageType } from '@ratsweg/domain';
-import { OutboxRepository, type DueDelivery, type NotificationRow, type Recipient, type RenderedDelivery } from '@ratsweg/persistence';
+import { OutboxRepository, WebhookSubscriptionRepository, type DueDelivery, type NotificationRow, type Recipient, type RenderedDelivery } from '@ratsweg/persistence';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { icsCalendar } from '../calendar/ics.util.js';
 import { renderNotification } from '../content/notification-content.js';
+import { NotificationDigestRepository } from '@ratsweg/persistence';
+import { composeDigests, type Digest } from './digest.util.js';
+import { postWebhook } from '../webhook/webhook-sender.js';
 
-const LEASE_MS = 120_000;
 const BATCH = 50;
+/** Webhook requests in flight at once; each waits at most 10 s, so a slow endpoint holds one slot, not the dispatcher. */
+const WEBHOOK_CONCURRENCY = 16;
 
 /**
  * Delivers the outbox: expands notifications to recipients (resolved from the directory at
@@ -25,10 +29,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private timer?: NodeJS.Timeout;
   private tick?: Promise<void>;
   private stopped = false;
+  private readonly webhooksInFlight = new Set<Promise<void>>();
 
   constructor(
     @Inject(RATSWEG_CONFIG) private readonly config: RatswegConfig,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(NotificationDigestRepository) private readonly digests: NotificationDigestRepository,
+    @Inject(WebhookSubscriptionRepository) private readonly webhooks: WebhookSubscriptionRepository,
   ) {
     if (config.SMTP_URL) {
       this.transport = nodemailer.createTransport({
@@ -51,21 +58,64 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.tick;
+    await Promise.all([...this.webhooksInFlight]);
     this.transport?.close();
   }
 
   /** One pass: expand what is pending, then send what is due. Returns the number of deliveries attempted. */
   async dispatchOnce(): Promise<number> {
-    while ((await this.outbox.expandPending(BATCH, (notification, recipient) => this.render(notification, recipient))) === BATCH) {
+    while ((await this.outbox.expandPending(this.config.RATSWEG_TENANT, BATCH, (notification, recipient) => this.render(notification, recipient))) === BATCH) {
       // keep expanding until the backlog is gone
     }
-    let attempted = 0;
+    let attempted = await this.dispatchWebhooks();
+    attempted += await this.dispatchDigests();
     for (;;) {
-      const due = await this.outbox.claimDue('email', BATCH, LEASE_MS);
+      const due = await this.outbox.claimDue('email', BATCH, this.config.NOTIFICATION_LEASE_MS, this.config.RATSWEG_TENANT);
       if (due.length === 0) return attempted;
       attempted += due.length;
       await Promise.all(due.map((delivery) => this.send(delivery)));
     }
+  }
+
+  /**
+   * Tops the webhook pool up to WEBHOOK_CONCURRENCY with due deliveries and returns without
+   * waiting for them: a slow endpoint never holds back the next pass or other endpoints.
+   */
+  private async dispatchWebhooks(): Promise<number> {
+    const free = WEBHOOK_CONCURRENCY - this.webhooksInFlight.size;
+    if (free <= 0 || this.stopped) return 0;
+    // Only this installation's tenant: its subscriptions, its retry settings.
+    const due = await this.outbox.claimDue('webhook', free, this.config.NOTIFICATION_LEASE_MS, this.config.RATSWEG_TENANT);
+    if (due.length === 0) return 0;
+    const targets = await this.webhooks.targets(due.map((delivery) => delivery.recipient.replace(/^webhook:/, '')));
+    for (const delivery of due) {
+      const target = targets.get(delivery.recipient.replace(/^webhook:/, ''));
+      const sending = this.sendWebhook(delivery, target?.active ? target.secret : undefined)
+        .catch((error: unknown) => this.logger.warn(`Webhook delivery ${delivery.idempotencyKey} not recorded: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => this.webhooksInFlight.delete(sending));
+      this.webhooksInFlight.add(sending);
+    }
+    return due.length;
+  }
+
+  /** One attempt at a webhook delivery; the secret comes from the subscription now and is never logged. */
+  private async sendWebhook(delivery: DueDelivery, secret: string | undefined): Promise<void> {
+    if (secret === undefined) {
+      await this.outbox.markFailed(delivery.id, 'the webhook subscription is deactivated');
+      return;
+    }
+    try {
+      if (!delivery.address) throw new Error('no webhook URL');
+      await postWebhook({ url: delivery.address, secret, id: delivery.idempotencyKey, body: delivery.bodyText });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = delivery.attempts >= this.config.NOTIFICATION_MAX_ATTEMPTS;
+      const retryAt = giveUp ? undefined : new Date(Date.now() + Math.min(3_600_000, this.config.NOTIFICATION_RETRY_BASE_MS * 2 ** (delivery.attempts - 1)));
+      await this.outbox.markFailed(delivery.id, message, retryAt);
+      if (giveUp) this.logger.error(`Webhook delivery ${delivery.idempotencyKey} failed for good after ${delivery.attempts} attempts: ${message}`);
+      return;
+    }
+    await this.outbox.markSent(delivery.id);
   }
 
   private schedule(delay: number): void {
@@ -139,5 +189,61 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     const deliveries: RenderedDelivery[] = [{ channel: 'inbox', recipient, ...content, ...(ics ? { ics } : {}) }];
     if (recipient.email) deliveries.push({ channel: 'email', recipient, ...content, ...(ics ? { ics } : {}) });
     return deliveries;
+  }
+
+  // --- digest (notification preferences, delivery mode 'digest') ---
+
+  /**
+   * Sends the due digest e-mails: all due ones of a recipient combined into one message (one
+   * SMTP send), then all of them marked sent in one transaction. A failure retries the whole
+   * digest with the same back-off as single e-mails.
+   */
+  private async dispatchDigests(): Promise<number> {
+    let attempted = 0;
+    for (;;) {
+      const due = await this.digests.claimDue(this.config.RATSWEG_TENANT, BATCH, this.config.NOTIFICATION_LEASE_MS);
+      if (due.length === 0) return attempted;
+      attempted += due.length;
+      await Promise.all(composeDigests(due).map((digest) => this.sendDigest(digest)));
+    }
+  }
+
+  private async sendDigest(digest: Digest): Promise<void> {
+    try {
+      if (!digest.address) throw new Error('no e-mail address');
+      if (this.transport) {
+        await this.transport.sendMail({
+          from: this.config.SMTP_FROM,
+          to: digest.address,
+          subject: digest.subject,
+          text: digest.text,
+          html: digest.html,
+          messageId: digest.messageId,
+          headers: { 'X-Ratsweg-Digest': String(digest.keys.length) },
+        });
+      } else {
+        await this.outbox.deliverLocally({
+          id: digest.deliveryIds[0] as string,
+          tenant: digest.tenant,
+          channel: 'email',
+          recipient: digest.recipient,
+          address: digest.address,
+          idempotencyKey: `digest:${digest.keys.join('|')}`,
+          messageId: digest.messageId,
+          subject: digest.subject,
+          bodyText: digest.text,
+          bodyHtml: digest.html,
+          ics: null,
+          attempts: digest.attempts,
+        });
+      }
+      await this.digests.markSent(digest.deliveryIds);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = digest.attempts >= this.config.NOTIFICATION_MAX_ATTEMPTS;
+      const retryAt = giveUp ? undefined : new Date(Date.now() + Math.min(3_600_000, this.config.NOTIFICATION_RETRY_BASE_MS * 2 ** (digest.attempts - 1)));
+      await this.digests.markFailed(digest.deliveryIds, message, retryAt);
+      if (giveUp) this.logger.error(`Digest for ${digest.recipient} failed for good after ${digest.attempts} attempts: ${message}`);
+    }
   }
 }

@@ -17,6 +17,8 @@ import { StageFiles1764090000000 } from '../migrations/1764090000000-stage-files
 import { StageFileEntity } from '../file/stage-file.entity.js';
 import { OparlImport1764093600000 } from '../migrations/1764093600000-oparl-import.js';
 import { Notifications1764097200000 } from '../migrations/1764097200000-notifications.js';
+import { NotificationPreferences1764104400000 } from '../migrations/1764104400000-notification-preferences.js';
+import { Webhooks1764100800000 } from '../migrations/1764100800000-webhooks.js';
 
 export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity, TenantEntity, LegislativeTermEntity, BodyEntity, PersonEntity, MembershipEntity, MeetingEntity, StageFileEntity];
 export const MIGRATIONS = [
@@ -28,7 +30,9 @@ export const MIGRATIONS = [
   StageFiles1764090000000,
   OparlImport1764093600000,
   Notifications1764097200000,
-  // (new migrations are appended here, in timestamp order)
+  Webhooks1764100800000,
+  NotificationPreferences1764104400000,
+  // (new migrations are appended here, in timestamp order; TypeORM runs them by timestamp)
 ];
 
 export interface DatabaseOptions {

@@ -8,6 +8,10 @@ import { createDataSource } from './data-source.js';
 import { OutboxRepository } from '../notification/outbox.repository.js';
 import { StageFileRepository } from '../file/stage-file.repository.js';
 import { DirectoryRepository } from '../directory/directory.repository.js';
+import { NotificationPreferenceRepository } from '../notification/notification-preference.repository.js';
+import { NotificationInboxRepository } from '../notification/notification-inbox.repository.js';
+import { NotificationDigestRepository } from '../notification/notification-digest.repository.js';
+import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.repository.js';
 
 /** The database connection and repositories for a Nest application. */
 @Global()
@@ -29,8 +33,17 @@ import { DirectoryRepository } from '../directory/directory.repository.js';
     { provide: DirectoryRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new DirectoryRepository(dataSource) },
     { provide: StageFileRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new StageFileRepository(dataSource) },
     { provide: OutboxRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new OutboxRepository(dataSource) },
+    // notification preferences, inbox and digest
+    {
+      provide: NotificationPreferenceRepository,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new NotificationPreferenceRepository(dataSource),
+    },
+    { provide: NotificationInboxRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new NotificationInboxRepository(dataSource) },
+    { provide: NotificationDigestRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new NotificationDigestRepository(dataSource) },
+    { provide: WebhookSubscriptionRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new WebhookSubscriptionRepository(dataSource) },
   ],
-  exports: [OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository],
+  exports: [OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -6,6 +6,7 @@ import { MeetingEntity } from './meeting.entity.js';
 import { MembershipEntity } from './membership.entity.js';
 import { PersonEntity } from './person.entity.js';
 import { TenantEntity } from './tenant.entity.js';
+import { isUuid } from '@ratsweg/domain';
 
 /** A row of a tenant's directory: everything but the tenant row itself. */
 export type DirectoryEntity = BodyEntity | PersonEntity | MembershipEntity | MeetingEntity | LegislativeTermEntity;
@@ -68,7 +69,6 @@ const LEGISLATIVE_TERM_ORDER: SortColumn<LegislativeTermEntity>[] = [
   { property: 'id', kind: 'uuid' },
 ];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The council directory of each tenant; every query is bound to one tenant. */
@@ -103,7 +103,7 @@ export class DirectoryRepository {
   }
 
   async findBody(tenant: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<BodyEntity | null> {
-    return UUID.test(id) ? manager.findOne(BodyEntity, { where: { tenant, id } }) : null;
+    return isUuid(id) ? manager.findOne(BodyEntity, { where: { tenant, id } }) : null;
   }
 
   async findBodyByKey(tenant: string, key: string, manager: EntityManager = this.dataSource.manager): Promise<BodyEntity | null> {
@@ -111,19 +111,19 @@ export class DirectoryRepository {
   }
 
   async findPerson(tenant: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<PersonEntity | null> {
-    return UUID.test(id) ? manager.findOne(PersonEntity, { where: { tenant, id } }) : null;
+    return isUuid(id) ? manager.findOne(PersonEntity, { where: { tenant, id } }) : null;
   }
 
   async findMembership(tenant: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<MembershipEntity | null> {
-    return UUID.test(id) ? manager.findOne(MembershipEntity, { where: { tenant, id } }) : null;
+    return isUuid(id) ? manager.findOne(MembershipEntity, { where: { tenant, id } }) : null;
   }
 
   async findMeeting(tenant: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<MeetingEntity | null> {
-    return UUID.test(id) ? manager.findOne(MeetingEntity, { where: { tenant, id } }) : null;
+    return isUuid(id) ? manager.findOne(MeetingEntity, { where: { tenant, id } }) : null;
   }
 
   async findLegislativeTerm(tenant: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<LegislativeTermEntity | null> {
-    return UUID.test(id) ? manager.findOne(LegislativeTermEntity, { where: { tenant, id } }) : null;
+    return isUuid(id) ? manager.findOne(LegislativeTermEntity, { where: { tenant, id } }) : null;
   }
 
   async listBodies(tenant: string, page: DirectoryPageRequest): Promise<DirectoryPage<BodyEntity>> {
@@ -214,7 +214,7 @@ function fitsOrder<T>(after: readonly string[], order: SortColumn<T>[]): boolean
       if (typeof value !== 'string' || value.length > 1_000) return false;
       switch (column.kind) {
         case 'uuid':
-          return UUID.test(value);
+          return isUuid(value);
         case 'date':
           return ISO_DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
         case 'instant':

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RoundChange, RoundState } from '@ratsweg/domain';
 import type { DataSource, EntityManager } from 'typeorm';
+import { digestSendAt, isOptedOut, NotificationPreferenceRepository } from './notification-preference.repository.js';
+import { toWebhookCloudEvent } from '../webhook/webhook-cloud-event.util.js';
+import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.repository.js';
 
 export type DeliveryChannel = 'email' | 'inbox' | 'webhook';
 
@@ -119,17 +122,20 @@ export class OutboxRepository {
    * Expands pending notifications into deliveries. Recipients are resolved now, from the
    * directory: members of a body on today's date (Europe/Berlin), never those whose membership ended.
    */
-  async expandPending(limit: number, render: (notification: NotificationRow, recipient: Recipient) => RenderedDelivery[]): Promise<number> {
+  async expandPending(tenant: string, limit: number, render: (notification: NotificationRow, recipient: Recipient) => RenderedDelivery[]): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows = (await manager.query(
         `SELECT "id", "tenant", "round_id" AS "roundId", "stage_key" AS "stageKey", "kind", "audience", "occurrence", "payload", "created_at" AS "createdAt"
-         FROM "notification" WHERE "status" = 'pending' ORDER BY "created_at", "id" LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
+         FROM "notification" WHERE "tenant" = $2 AND "status" = 'pending' ORDER BY "created_at", "id" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit, tenant],
       )) as NotificationRow[];
       for (const notification of rows) {
         const recipients = await this.resolve(manager, notification);
+        // Preferences: an opted-out kind gets no e-mail (the inbox entry stays); digest mode defers e-mails.
+        const preferences = await NotificationPreferenceRepository.forRecipients(manager, notification.tenant, recipients.map((recipient) => recipient.id));
         for (const recipient of recipients) {
           for (const delivery of render(notification, recipient)) {
+            if (isOptedOut(preferences.get(recipient.id), notification.kind, delivery.channel)) continue;
             const key = `${notification.roundId}:${notification.stageKey ?? '-'}:${notification.kind}:${recipient.id}:${notification.occurrence}:${delivery.channel}`;
             const sent = delivery.channel === 'inbox';
             await manager.query(
@@ -153,8 +159,34 @@ export class OutboxRepository {
                 sent ? new Date() : null,
               ],
             );
+            // Digest mode: the e-mail waits (pending) for the next 07:00 Europe/Berlin and goes out
+            // combined with the recipient's other due digest e-mails (NotificationDigestRepository).
+            const digestAt = digestSendAt(preferences.get(recipient.id), notification.kind, delivery.channel, new Date());
+            if (digestAt) {
+              await manager.query(`UPDATE "delivery" SET "digest" = true, "next_attempt_at" = $2 WHERE "idempotency_key" = $1 AND "attempts" = 0 AND "status" = 'pending'`, [key, digestAt]);
+            }
           }
         }
+        // --- webhooks: one delivery per change and subscription (the key leaves out the audience,
+        // so the notifications of one change for several audiences collapse into one event) ---
+        for (const subscription of await WebhookSubscriptionRepository.activeFor(manager, notification.tenant, notification.kind)) {
+          const key = `${notification.roundId}:${notification.stageKey ?? '-'}:${notification.kind}:webhook:${subscription.id}:${notification.occurrence}`;
+          await manager.query(
+            `INSERT INTO "delivery" ("tenant", "notification_id", "channel", "recipient", "address", "idempotency_key", "message_id", "subject", "body_text", "body_html")
+             VALUES ($1, $2, 'webhook', $3, $4, $5, $6, $7, $8, '') ON CONFLICT ("idempotency_key") DO NOTHING`,
+            [
+              notification.tenant,
+              notification.id,
+              `webhook:${subscription.id}`,
+              subscription.url,
+              key,
+              messageIdFor(key, notification.tenant),
+              notification.kind,
+              JSON.stringify(toWebhookCloudEvent(notification, key)),
+            ],
+          );
+        }
+        // --- end webhooks ---
         await manager.query(`UPDATE "notification" SET "status" = 'expanded', "expanded_at" = now() WHERE "id" = $1`, [notification.id]);
       }
       return rows.length;
@@ -162,16 +194,18 @@ export class OutboxRepository {
   }
 
   /** Leases due deliveries of a channel for `leaseMs`; a worker that dies mid-send releases them by expiry. */
-  async claimDue(channel: DeliveryChannel, limit: number, leaseMs: number): Promise<DueDelivery[]> {
+  /** `tenant` (optional; used for webhooks) leases only that tenant's deliveries. */
+  async claimDue(channel: DeliveryChannel, limit: number, leaseMs: number, tenant: string): Promise<DueDelivery[]> {
     // An UPDATE … RETURNING answers [rows, count] through TypeORM's query().
     const result = (await this.dataSource.query(
       `UPDATE "delivery" d SET "status" = 'sending', "attempts" = d."attempts" + 1, "next_attempt_at" = now() + ($3 * interval '1 millisecond')
        WHERE d."id" IN (
-         SELECT "id" FROM "delivery" WHERE "channel" = $1 AND "status" IN ('pending', 'sending') AND "next_attempt_at" <= now()
+         SELECT "id" FROM "delivery" WHERE "channel" = $1 AND "status" IN ('pending', 'sending') AND "next_attempt_at" <= now() AND NOT "digest"
+           AND "tenant" = $4
          ORDER BY "next_attempt_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING d."id", d."tenant", d."channel", d."recipient", d."address", d."idempotency_key" AS "idempotencyKey", d."message_id" AS "messageId",
          d."subject", d."body_text" AS "bodyText", d."body_html" AS "bodyHtml", d."ics", d."attempts"`,
-      [channel, limit, leaseMs],
+      [channel, limit, leaseMs, tenant ?? null],
     )) as [DueDelivery[], number] | DueDelivery[];
     return Array.isArray(result[0]) ? (result[0] as DueDelivery[]) : (result as DueDelivery[]);
   }

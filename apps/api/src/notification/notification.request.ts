@@ -1,0 +1,41 @@
+import type { RoundAction } from '@ratsweg/domain';
+import { DELIVERY_MODES, MANDATORY_NOTIFICATION_KINDS } from '@ratsweg/persistence';
+import { z } from 'zod';
+
+/** The kinds of notification a person can receive (the round's recorded actions that notify). */
+export const NOTIFICATION_KINDS = [
+  'round.started',
+  'stage.opened',
+  'stage.decided',
+  'stage.closed',
+  'stage.deadline_extended',
+  'stage.meeting_moved',
+  'stage.overdue',
+  'stage.escalated',
+  'meeting.invitation',
+  'reminder.due',
+  'implementation.status_due',
+  'round.completed',
+  'round.cancelled',
+] as const satisfies readonly RoundAction[];
+
+export const notificationPreferenceRequestSchema = z
+  .strictObject({
+    deliveryMode: z.enum(DELIVERY_MODES),
+    optedOutKinds: z.array(z.enum(NOTIFICATION_KINDS)).max(NOTIFICATION_KINDS.length),
+  })
+  .superRefine((value, ctx) => {
+    value.optedOutKinds.forEach((kind, index) => {
+      if (MANDATORY_NOTIFICATION_KINDS.includes(kind)) {
+        ctx.addIssue({ code: 'custom', path: ['optedOutKinds', index], message: `${kind} is legally required (Ladung) and cannot be opted out of` });
+      }
+    });
+  });
+export type NotificationPreferenceRequest = z.infer<typeof notificationPreferenceRequestSchema>;
+
+export const notificationListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** `next` of the previous page. */
+  cursor: z.string().min(1).max(2_000).optional(),
+});
+export type NotificationListQuery = z.infer<typeof notificationListQuerySchema>;

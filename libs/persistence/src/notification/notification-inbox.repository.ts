@@ -1,0 +1,68 @@
+import type { DataSource } from 'typeorm';
+
+export interface InboxEntry {
+  id: string;
+  subject: string;
+  text: string;
+  createdAt: Date;
+  readAt: Date | null;
+  /** The exact `created_at` (microseconds), for the next page's cursor. */
+  sortKey: string;
+}
+
+export interface MailboxEntry {
+  id: string;
+  messageId: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  ics: string | null;
+  createdAt: Date;
+}
+
+/** Reading side of the deliveries: the in-app inbox of a recipient and the local mailbox (mail kept when no SMTP server is configured). */
+export class NotificationInboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Inbox deliveries of `recipient`, newest first; `after` is the (sortKey, id) of the previous page's last entry. */
+  async listInbox(tenant: string, recipient: string, limit: number, after?: { sortKey: string; id: string }): Promise<InboxEntry[]> {
+    return (await this.dataSource.query(
+      `SELECT "id", "subject", "body_text" AS "text", "created_at" AS "createdAt", "read_at" AS "readAt", "created_at"::text AS "sortKey"
+       FROM "delivery" WHERE "tenant" = $1 AND "recipient" = $2 AND "channel" = 'inbox'
+         AND ($4::timestamptz IS NULL OR ("created_at", "id") < ($4::timestamptz, $5::uuid))
+       ORDER BY "created_at" DESC, "id" DESC LIMIT $3`,
+      [tenant, recipient, limit, after?.sortKey ?? null, after?.id ?? null],
+    )) as InboxEntry[];
+  }
+
+  /** Marks an inbox entry read (the first reading time stays); null when the recipient has no such entry. */
+  async markRead(tenant: string, recipient: string, deliveryId: string): Promise<InboxEntry | null> {
+    const result = (await this.dataSource.query(
+      `UPDATE "delivery" SET "read_at" = COALESCE("read_at", now())
+       WHERE "id" = $3 AND "tenant" = $1 AND "recipient" = $2 AND "channel" = 'inbox'
+       RETURNING "id", "subject", "body_text" AS "text", "created_at" AS "createdAt", "read_at" AS "readAt", "created_at"::text AS "sortKey"`,
+      [tenant, recipient, deliveryId],
+    )) as [InboxEntry[], number] | InboxEntry[];
+    const rows = Array.isArray(result[0]) ? (result[0] as InboxEntry[]) : (result as InboxEntry[]);
+    return rows[0] ?? null;
+  }
+
+  /** The local mailbox of the tenant, newest first; `beforeId` continues after the previous page. */
+  async listMailbox(tenant: string, limit: number, beforeId?: string): Promise<MailboxEntry[]> {
+    return (await this.dataSource.query(
+      `SELECT "id"::text AS "id", "message_id" AS "messageId", "recipient", "subject", "body_text" AS "text", "body_html" AS "html", "ics", "created_at" AS "createdAt"
+       FROM "local_mailbox" WHERE "tenant" = $1 AND ($3::bigint IS NULL OR "id" < $3::bigint) ORDER BY "id" DESC LIMIT $2`,
+      [tenant, limit, beforeId ?? null],
+    )) as MailboxEntry[];
+  }
+
+  async getMailbox(tenant: string, id: string): Promise<MailboxEntry | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT "id"::text AS "id", "message_id" AS "messageId", "recipient", "subject", "body_text" AS "text", "body_html" AS "html", "ics", "created_at" AS "createdAt"
+       FROM "local_mailbox" WHERE "tenant" = $1 AND "id" = $2::bigint`,
+      [tenant, id],
+    )) as MailboxEntry[];
+    return rows[0] ?? null;
+  }
+}
