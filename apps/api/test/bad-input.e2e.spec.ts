@@ -46,6 +46,9 @@ describe('bad input is refused with Problem Details and changes nothing', () => 
     { name: 'an outcome the stage does not accept', method: 'POST', path: () => `/api/v1/rounds/${roundId}/stages/fachausschuss/decision`, body: { outcome: 'acknowledged' }, status: 400, field: 'outcome' },
     { name: 'negative votes', method: 'POST', path: () => `/api/v1/rounds/${roundId}/stages/fachausschuss/decision`, body: { outcome: 'approved', votes: { yes: -1, no: 0, abstain: 0 } }, status: 400, field: 'votes.yes' },
     { name: 'a decision without a body', method: 'POST', path: () => `/api/v1/rounds/${roundId}/stages/fachausschuss/decision`, status: 400 },
+    { name: 'a NUL character in the title', method: 'POST', path: () => '/api/v1/rounds', body: { templateKey: 'kurzverfahren', title: 'a\u0000b' }, status: 400, field: 'title' },
+    { name: 'a control character in a resolution text', method: 'POST', path: () => `/api/v1/rounds/${roundId}/stages/fachausschuss/decision`, body: { outcome: 'approved', resolutionText: 'x\u0007y' }, status: 400, field: 'resolutionText' },
+    { name: 'a cursor with a date PostgreSQL cannot read', method: 'GET', path: () => `/api/v1/rounds?cursor=${Buffer.from(JSON.stringify({ s: '-createdAt', v: '1', i: '00000000-0000-4000-8000-000000000000' })).toString('base64url')}`, status: 400, field: 'cursor' },
     { name: 'an unknown round', method: 'GET', path: () => '/api/v1/rounds/00000000-0000-4000-8000-000000000000', status: 404 },
     { name: 'an unknown route', method: 'GET', path: () => '/api/v1/gibt-es-nicht', status: 404 },
   ];

@@ -69,7 +69,7 @@ export class StageFileController {
   async attach(
     @Param('id') id: string,
     @Param('stageKey') stageKey: string,
-    @Query('name') name: string | undefined,
+    @Query('name') name: unknown,
     @Headers('content-type') contentType: string | undefined,
     @Body() content: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -85,7 +85,8 @@ export class StageFileController {
         text(`Erlaubte Dateitypen: ${FILE_MEDIA_TYPES.join(', ')}`, `Allowed file types: ${FILE_MEDIA_TYPES.join(', ')}`),
       );
     }
-    const fileName = (name ?? '').trim();
+    // A repeated `?name=` arrives as an array: only a single string is a file name.
+    const fileName = typeof name === 'string' ? name.trim() : '';
     if (fileName.length < 1 || fileName.length > 255 || /[\\/\u0000-\u001f]/.test(fileName)) {
       const message = text('Dateiname fehlt oder ist ungültig (1–255 Zeichen, ohne / und \\).', 'File name missing or invalid (1–255 characters, no / or \\).');
       throw new ProblemException('validation-failed', message, (locale) => [{ field: 'name', message: message(locale) }]);

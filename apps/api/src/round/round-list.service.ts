@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { ListRoundsQuery } from '@ratsweg/contracts';
-import { isUuid, type Outcome, type RoundStatus } from '@ratsweg/domain';
+import { isoInstantSchema, isUuid, type Outcome, type RoundStatus } from '@ratsweg/domain';
 import { listRounds, type RoundEntity, type RoundSortField } from '@ratsweg/persistence';
 import { DataSource } from 'typeorm';
 import type { Locale } from '../i18n/locale.util.js';
@@ -105,6 +105,6 @@ function decodeCursor(cursor: string, sort: string): { value: string | null; id:
   }
   const { s, v, i } = (decoded ?? {}) as { s?: unknown; v?: unknown; i?: unknown };
   if (s !== sort || typeof i !== 'string' || !isUuid(i) || !(v === null || typeof v === 'string')) throw invalid();
-  if (v !== null && sort.replace(/^-/, '') !== 'title' && Number.isNaN(Date.parse(v))) throw invalid();
+  if (v !== null && sort.replace(/^-/, '') !== 'title' && !isoInstantSchema.safeParse(v).success) throw invalid();
   return { value: v, id: i };
 }

@@ -17,6 +17,11 @@ export class ZodBodyPipe<T extends z.ZodType> implements PipeTransform<unknown, 
   constructor(private readonly schema: T) {}
 
   transform(value: unknown): z.infer<T> {
+    const control = findControlCharacter(value);
+    if (control !== undefined) {
+      const message = text('Steuerzeichen (z. B. NUL) sind nicht erlaubt.', 'Control characters (such as NUL) are not allowed.');
+      throw new ProblemException('validation-failed', message, (locale) => [{ field: control || '(body)', message: message(locale) }]);
+    }
     const result = this.schema.safeParse(value ?? undefined);
     if (result.success) return result.data;
     const issues = result.error.issues;
@@ -26,6 +31,30 @@ export class ZodBodyPipe<T extends z.ZodType> implements PipeTransform<unknown, 
       (locale) => describeIssues(this.schema, value, locale, issues),
     );
   }
+}
+
+// NUL cannot be stored in PostgreSQL text; other C0 controls except tab, CR and LF have no place in user text.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** The path of the first string (or key) that contains a control character, or undefined. */
+export function findControlCharacter(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return CONTROL.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findControlCharacter(item, path ? `${path}.${index}` : String(index));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const inner = path ? `${path}.${key}` : key;
+      if (CONTROL.test(key)) return inner;
+      const found = findControlCharacter(item, inner);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 export function describeIssues(

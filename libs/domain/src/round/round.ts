@@ -17,7 +17,7 @@ import type {
   RoundState,
   StageState,
 } from './round.type.js';
-import { deadlineAfter, remindersFor, stageTiming, toUtcIso } from './stage-timing.util.js';
+import { deadlineAfter, multiplyDuration, remindersFor, stageTiming, toUtcIso } from './stage-timing.util.js';
 
 /** The actor of changes that happen by time (deadlines, reminders), not by a person. */
 export const SYSTEM_ACTOR = 'system';
@@ -111,7 +111,7 @@ export class Round {
   /** Throws a RoundException when the decision is not allowed now; changes nothing. */
   assertCanDecide(command: DecisionCommand, now: Date): void {
     const definition = this.definitionOf(command.stageKey);
-    this.openStateOf(command.stageKey);
+    this.assertNotClosedByTime(this.openStateOf(command.stageKey), now);
     if (!definition.outcomes[command.outcome]) {
       const allowed = Object.keys(definition.outcomes).join(', ');
       throw new RoundException(
@@ -155,6 +155,7 @@ export class Round {
 
   assertCanExtend(command: ExtendDeadlineCommand, now: Date): void {
     const stage = this.openStateOf(command.stageKey);
+    this.assertNotClosedByTime(stage, now);
     if (!stage.deadline) {
       throw new RoundException(RoundExceptionCode.NO_DEADLINE, `stage "${command.stageKey}" has no deadline to extend`);
     }
@@ -226,6 +227,16 @@ export class Round {
     }
     this.touch(now);
     return changes;
+  }
+
+  /**
+   * A public consultation whose deadline has passed is closed, even when the workflow has not
+   * yet carried out the close (a timer and a command can arrive in the same workflow task).
+   */
+  private assertNotClosedByTime(stage: StageState, now: Date): void {
+    if (stage.type === 'public_consultation' && stage.deadline && Date.parse(stage.deadline.at) <= now.getTime()) {
+      throw new RoundException(RoundExceptionCode.STAGE_NOT_OPEN, `stage "${stage.key}" closed at its deadline ${stage.deadline.at}`);
+    }
   }
 
   // ---- cancellation --------------------------------------------------------------------
@@ -342,7 +353,9 @@ export class Round {
       const reports = stage.statusReports;
       if (reports && Date.parse(reports.next) === dueMs) {
         reports.sent += 1;
-        reports.next = deadlineAfter(reports.next, reports.every);
+        reports.next = reports.anchor
+          ? deadlineAfter(reports.anchor, multiplyDuration(reports.every, reports.sent + 1))
+          : deadlineAfter(reports.next, reports.every);
         this.touch(now);
         const change: RoundChange = {
           action: 'implementation.status_due',
@@ -404,6 +417,16 @@ export class Round {
       }
       case 'stage': {
         const target = this.template.stages.findIndex((definition) => definition.key === transition.stage);
+        const first = this.template.stages[target] as StageDefinition;
+        if (first.key === from.key || (first.group !== undefined && first.group === from.group)) {
+          // Postponed or returned within a parallel group: only that stage opens again; the
+          // others of the group keep their state.
+          const stage = this.stateOf(first.key);
+          stage.status = 'pending';
+          delete stage.outcome;
+          delete stage.statusReports;
+          return this.open(first, actor, now);
+        }
         // Going back re-opens the target; every stage from it on has to be passed again.
         for (const definition of this.template.stages.slice(target)) {
           const stage = this.stateOf(definition.key);
@@ -413,7 +436,6 @@ export class Round {
             delete stage.statusReports;
           }
         }
-        const first = this.template.stages[target] as StageDefinition;
         const start = first.group ? this.template.stages.findIndex((definition) => definition.group === first.group) : target;
         return this.openAt(start, actor, now);
       }
@@ -458,6 +480,7 @@ export class Round {
     if (definition.statusReports) {
       stage.statusReports = {
         every: definition.statusReports.every,
+        anchor: at,
         next: deadlineAfter(at, definition.statusReports.every),
         sent: 0,
         ...(definition.statusReports.count !== undefined ? { count: definition.statusReports.count } : {}),
@@ -513,7 +536,8 @@ export class Round {
 
   private touch(now: Date): void {
     this.changeCount += 1;
-    this.current.updatedAt = now.toISOString();
+    // Due changes carry their (earlier) due instant; the round's last change time never goes back.
+    if (now.getTime() > Date.parse(this.current.updatedAt)) this.current.updatedAt = now.toISOString();
   }
 
   private openStages(): StageState[] {

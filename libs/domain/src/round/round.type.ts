@@ -39,6 +39,8 @@ export interface ReminderState {
 
 export interface StatusReportState {
   every: string;
+  /** When the reports started: report n falls due at anchor + n × every, so month ends do not drift. */
+  anchor?: string;
   next: string;
   sent: number;
   count?: number;

@@ -93,3 +93,8 @@ function invitationDeadlineOf(meetingStart: string, orders: StandingOrders, urge
   const notice = noticeDeadline(toUtcIso(meetingStart), orders, { urgent });
   return { at: notice.at, rule: notice.rule };
 }
+
+/** `P3M` × 4 = `P12M`: multiplies every component of an ISO 8601 duration. */
+export function multiplyDuration(duration: string, factor: number): string {
+  return duration.replace(/(\d+(?:\.\d+)?)([YMWDHS])/g, (_match, amount: string, unit: string) => `${Number(amount) * factor}${unit}`);
+}

@@ -1,6 +1,6 @@
 import { DEFAULT_STANDING_ORDERS, type StandingOrders } from '../calendar/standing-orders.type.js';
 import type { Dated, ReminderState } from '../round/round.type.js';
-import { deadlineAfter, stageTiming, toUtcIso } from '../round/stage-timing.util.js';
+import { deadlineAfter, multiplyDuration, stageTiming, toUtcIso } from '../round/stage-timing.util.js';
 import type { LocalizedText, ProcessTemplate, StageType } from '../template/process-template.type.js';
 
 export interface PlannedStage {
@@ -51,7 +51,7 @@ export function schedule(
       const timing = stageTiming(definition, cursor, meetingStart, orders);
       const reports = definition.statusReports?.count
         ? Array.from({ length: Math.min(definition.statusReports.count, 400) }, (_, n) =>
-            deadlineAfter(cursor, multiply(definition.statusReports?.every as string, n + 1)),
+            deadlineAfter(cursor, multiplyDuration(definition.statusReports?.every as string, n + 1)),
           )
         : undefined;
       const closes = timing.deadline?.at ?? reports?.at(-1);
@@ -75,9 +75,4 @@ export function schedule(
     index += members.length;
   }
   return { start: startIso, stages: planned };
-}
-
-/** `P3M` × 4 = `P12M`: multiplies every component of an ISO 8601 duration. */
-function multiply(duration: string, factor: number): string {
-  return duration.replace(/(\d+(?:\.\d+)?)([YMWDHS])/g, (_match, amount: string, unit: string) => `${Number(amount) * factor}${unit}`);
 }

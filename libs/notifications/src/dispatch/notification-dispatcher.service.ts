@@ -70,6 +70,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     let attempted = await this.dispatchWebhooks();
     attempted += await this.dispatchDigests();
     for (;;) {
+      if (this.stopped) return attempted;
       const due = await this.outbox.claimDue('email', BATCH, this.config.NOTIFICATION_LEASE_MS, this.config.RATSWEG_TENANT);
       if (due.length === 0) return attempted;
       attempted += due.length;
@@ -101,7 +102,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   /** One attempt at a webhook delivery; the secret comes from the subscription now and is never logged. */
   private async sendWebhook(delivery: DueDelivery, secret: string | undefined): Promise<void> {
     if (secret === undefined) {
-      await this.outbox.markFailed(delivery.id, 'the webhook subscription is deactivated');
+      await this.outbox.markFailed(delivery.id, 'the webhook subscription is deactivated', undefined, delivery.attempts);
       return;
     }
     try {
@@ -111,11 +112,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       const message = error instanceof Error ? error.message : String(error);
       const giveUp = delivery.attempts >= this.config.NOTIFICATION_MAX_ATTEMPTS;
       const retryAt = giveUp ? undefined : new Date(Date.now() + Math.min(3_600_000, this.config.NOTIFICATION_RETRY_BASE_MS * 2 ** (delivery.attempts - 1)));
-      await this.outbox.markFailed(delivery.id, message, retryAt);
+      await this.outbox.markFailed(delivery.id, message, retryAt, delivery.attempts);
       if (giveUp) this.logger.error(`Webhook delivery ${delivery.idempotencyKey} failed for good after ${delivery.attempts} attempts: ${message}`);
       return;
     }
-    await this.outbox.markSent(delivery.id);
+    await this.outbox.markSent(delivery.id, delivery.attempts);
   }
 
   private schedule(delay: number): void {
@@ -145,14 +146,17 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       } else {
         await this.outbox.deliverLocally(delivery);
       }
-      await this.outbox.markSent(delivery.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const giveUp = delivery.attempts >= this.config.NOTIFICATION_MAX_ATTEMPTS;
       const retryAt = giveUp ? undefined : new Date(Date.now() + Math.min(3_600_000, this.config.NOTIFICATION_RETRY_BASE_MS * 2 ** (delivery.attempts - 1)));
-      await this.outbox.markFailed(delivery.id, message, retryAt);
+      await this.outbox.markFailed(delivery.id, message, retryAt, delivery.attempts);
       if (giveUp) this.logger.error(`Delivery ${delivery.idempotencyKey} failed for good after ${delivery.attempts} attempts: ${message}`);
+      return;
     }
+    // Sent: only recording it is left. Should that fail, the lease expires and the message goes
+    // out again with the same Message-ID (the documented window) — never marked failed.
+    await this.outbox.markSent(delivery.id, delivery.attempts);
   }
 
   private render(notification: NotificationRow, recipient: Recipient): RenderedDelivery[] {

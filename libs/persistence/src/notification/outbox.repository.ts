@@ -210,19 +210,29 @@ export class OutboxRepository {
     return Array.isArray(result[0]) ? (result[0] as DueDelivery[]) : (result as DueDelivery[]);
   }
 
-  async markSent(id: string): Promise<void> {
+  /**
+   * Marks a leased delivery sent. `attempts` is the lease's attempt number: when another
+   * worker has taken the delivery over in the meantime, its state is not touched.
+   */
+  async markSent(id: string, attempts?: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE "delivery" SET "status" = 'sent', "sent_at" = now(), "last_error" = NULL WHERE "id" = $1`, [id]);
+      await manager.query(
+        `UPDATE "delivery" SET "status" = 'sent', "sent_at" = now(), "last_error" = NULL
+         WHERE "id" = $1 AND "status" <> 'sent' AND ($2::int IS NULL OR "attempts" = $2)`,
+        [id, attempts ?? null],
+      );
       await manager.query(`INSERT INTO "delivery_attempt" ("delivery_id", "outcome") VALUES ($1, 'sent')`, [id]);
     });
   }
 
   /** Records a failed attempt; `retryAt` undefined means it is given up (status failed). */
-  async markFailed(id: string, error: string, retryAt?: Date): Promise<void> {
+  async markFailed(id: string, error: string, retryAt?: Date, attempts?: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      // Never turns a delivery that another worker has sent (or re-leased) back into pending or failed.
       await manager.query(
-        `UPDATE "delivery" SET "status" = $2, "next_attempt_at" = COALESCE($3, "next_attempt_at"), "last_error" = $4 WHERE "id" = $1`,
-        [id, retryAt ? 'pending' : 'failed', retryAt ?? null, error.slice(0, 2000)],
+        `UPDATE "delivery" SET "status" = $2, "next_attempt_at" = COALESCE($3, "next_attempt_at"), "last_error" = $4
+         WHERE "id" = $1 AND "status" <> 'sent' AND ($5::int IS NULL OR "attempts" = $5)`,
+        [id, retryAt ? 'pending' : 'failed', retryAt ?? null, error.slice(0, 2000), attempts ?? null],
       );
       await manager.query(`INSERT INTO "delivery_attempt" ("delivery_id", "outcome", "error") VALUES ($1, 'error', $2)`, [id, error.slice(0, 2000)]);
     });

@@ -142,3 +142,53 @@ describe('schedule', () => {
     expect(plan.stages[8]?.statusReports).toHaveLength(20);
   });
 });
+
+describe('Round edge cases', () => {
+  it('should keep quarterly reports on the month end when the implementation opened on the 31st', () => {
+    const template: ProcessTemplate = {
+      key: 'quartal',
+      version: 1,
+      title,
+      stages: [{ key: 'umsetzung', type: 'implementation', title, statusReports: { every: 'P3M', audiences: [], count: 4 }, outcomes: { completed: { to: 'end' } } }],
+    };
+    const { round } = Round.start({ id: 'r', title: 'T', template, actor: 'admin' }, at('2026-08-31T08:00:00Z'));
+    const reports = round.fireDue(at('2027-09-01T00:00:00Z')).filter((change) => change.action === 'implementation.status_due');
+    expect(reports.map((change) => change.at)).toEqual([
+      '2026-11-30T09:00:00.000Z',
+      '2027-02-28T09:00:00.000Z',
+      '2027-05-31T08:00:00.000Z',
+      '2027-08-31T08:00:00.000Z',
+    ]);
+  });
+
+  it('should reopen only the postponed stage of a parallel group and leave its completed sibling alone', () => {
+    const template: ProcessTemplate = {
+      key: 'parallel',
+      version: 1,
+      title,
+      stages: [
+        { key: 'a', type: 'committee_consultation', title, body: 'a', group: 'g', outcomes: { approved: { to: 'next' }, postponed: { to: 'stage', stage: 'a' } } },
+        { key: 'b', type: 'committee_consultation', title, body: 'b', group: 'g', outcomes: { approved: { to: 'next' }, postponed: { to: 'stage', stage: 'b' } } },
+        { key: 'rat', type: 'council_decision', title, body: 'rat', outcomes: { approved: { to: 'end' } } },
+      ],
+    };
+    const { round } = Round.start({ id: 'r', title: 'T', template, actor: 'admin' }, start);
+    round.decide({ stageKey: 'a', outcome: 'approved', actor: 's' }, at('2026-03-03T08:00:00Z'));
+    round.decide({ stageKey: 'b', outcome: 'postponed', actor: 's' }, at('2026-03-04T08:00:00Z'));
+    expect(round.state.stages.map((stage) => [stage.key, stage.status, stage.iteration])).toEqual([
+      ['a', 'completed', 1],
+      ['b', 'open', 2],
+      ['rat', 'pending', 0],
+    ]);
+    round.decide({ stageKey: 'b', outcome: 'approved', actor: 's' }, at('2026-03-05T08:00:00Z'));
+    expect(round.openStageKeys).toEqual(['rat']);
+  });
+
+  it('should refuse commands on a public consultation whose deadline has passed, even before it is closed', () => {
+    const round = startTimed();
+    const refusedAt = at('2026-03-16T08:00:01Z');
+    expect(() => round.assertCanExtend({ stageKey: 'diskussion', until: '2026-04-30T08:00:00Z', actor: 'admin' }, refusedAt)).toThrow(/closed at its deadline/);
+    expect(() => round.assertCanDecide({ stageKey: 'diskussion', outcome: 'completed', actor: 'admin' }, refusedAt)).toThrow(/closed at its deadline/);
+  });
+});
+
