@@ -1,7 +1,6 @@
 import type { RoundState } from '@ratsweg/domain';
 import type { RoundRecording } from '@ratsweg/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditEntryEntity } from '../audit/audit-entry.entity.js';
 import { AuditRepository, roundChain } from '../audit/audit.repository.js';
 import { OutboxRepository } from '../notification/outbox.repository.js';
 import { RoundEntity } from './round.entity.js';
@@ -61,10 +60,6 @@ export class RoundRepository {
 
   async findById(tenant: string, id: string): Promise<RoundEntity | null> {
     return this.dataSource.getRepository(RoundEntity).findOneBy({ tenant, id });
-  }
-
-  async listAudit(roundId: string): Promise<AuditEntryEntity[]> {
-    return this.dataSource.getRepository(AuditEntryEntity).find({ where: { roundId }, order: { chainPosition: 'ASC' } });
   }
 }
 
