@@ -1,23 +1,9 @@
-import type { RoundAction } from '@ratsweg/domain';
+import { ROUND_ACTIONS } from '@ratsweg/domain';
 import { DELIVERY_MODES, MANDATORY_NOTIFICATION_KINDS } from '@ratsweg/persistence';
 import { z } from 'zod';
 
-/** The kinds of notification a person can receive (the round's recorded actions that notify). */
-export const NOTIFICATION_KINDS = [
-  'round.started',
-  'stage.opened',
-  'stage.decided',
-  'stage.closed',
-  'stage.deadline_extended',
-  'stage.meeting_moved',
-  'stage.overdue',
-  'stage.escalated',
-  'meeting.invitation',
-  'reminder.due',
-  'implementation.status_due',
-  'round.completed',
-  'round.cancelled',
-] as const satisfies readonly RoundAction[];
+/** The kinds of notification a person can receive: every recorded kind of change. */
+export const NOTIFICATION_KINDS = ROUND_ACTIONS;
 
 export const notificationPreferenceRequestSchema = z
   .strictObject({

@@ -122,20 +122,23 @@ export interface MeetingRescheduled {
   actor: string;
 }
 
-export type RoundAction =
-  | 'round.started'
-  | 'stage.opened'
-  | 'stage.decided'
-  | 'stage.closed'
-  | 'stage.deadline_extended'
-  | 'stage.meeting_moved'
-  | 'stage.overdue'
-  | 'stage.escalated'
-  | 'meeting.invitation'
-  | 'reminder.due'
-  | 'implementation.status_due'
-  | 'round.completed'
-  | 'round.cancelled';
+/** Every kind of change a round records; also the kinds of notification and webhook event. */
+export const ROUND_ACTIONS = [
+  'round.started',
+  'stage.opened',
+  'stage.decided',
+  'stage.closed',
+  'stage.deadline_extended',
+  'stage.meeting_moved',
+  'stage.overdue',
+  'stage.escalated',
+  'meeting.invitation',
+  'reminder.due',
+  'implementation.status_due',
+  'round.completed',
+  'round.cancelled',
+] as const;
+export type RoundAction = (typeof ROUND_ACTIONS)[number];
 
 /** One change of a round, as it goes into the audit trail and the outbox. Ids only, no personal data. */
 export interface RoundChange {

@@ -1,24 +1,10 @@
-import { isUuid, type RoundAction } from '@ratsweg/domain';
+import { isUuid, ROUND_ACTIONS } from '@ratsweg/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export { toWebhookCloudEvent, webhookEventType, type WebhookCloudEvent } from './webhook-cloud-event.util.js';
 
-/** The round changes a webhook can subscribe to (the notification kinds of the outbox). */
-export const WEBHOOK_EVENT_TYPES = [
-  'round.started',
-  'stage.opened',
-  'stage.decided',
-  'stage.closed',
-  'stage.deadline_extended',
-  'stage.meeting_moved',
-  'stage.overdue',
-  'stage.escalated',
-  'meeting.invitation',
-  'reminder.due',
-  'implementation.status_due',
-  'round.completed',
-  'round.cancelled',
-] as const satisfies readonly RoundAction[];
+/** The round changes a webhook can subscribe to: every recorded kind of change. */
+export const WEBHOOK_EVENT_TYPES = ROUND_ACTIONS;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
