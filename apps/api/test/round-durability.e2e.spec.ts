@@ -1,5 +1,5 @@
 import { digitaleAgendaTemplate, type ProcessTemplate } from '@ratsweg/domain';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { auditOf, fast, inMinutes, roundWhen, stageOf, startRound, uploadTemplate } from './support/rounds.js';
 import { TestSystem } from './support/system.js';
 
@@ -42,15 +42,11 @@ describe('rounds that run for years and survive their workers', () => {
 
   beforeAll(async () => {
     await system.start();
-    temporal = new Client({
-      connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS as string }),
-      namespace: process.env.TEMPORAL_NAMESPACE as string,
-    });
+    temporal = await system.temporalClient();
   });
 
   afterAll(async () => {
     await system.stop();
-    await temporal?.connection.close();
   });
 
   it('should carry the whole digitale-agenda process through 120 implementation reports, no run over 4,096 history events', async () => {

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { TestSystem } from './support/system.js';
 
@@ -8,15 +8,11 @@ describe('a round over HTTP, against the real Temporal dev server and PostgreSQL
 
   beforeAll(async () => {
     await system.start();
-    temporal = new Client({
-      connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS as string }),
-      namespace: process.env.TEMPORAL_NAMESPACE as string,
-    });
+    temporal = await system.temporalClient();
   });
 
   afterAll(async () => {
     await system.stop();
-    await temporal?.connection.close();
   });
 
   it('should report ready when PostgreSQL and Temporal answer', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
 import { NodeProcess } from './node-process.js';
 
 export interface SystemOptions {
@@ -57,8 +58,19 @@ export class TestSystem {
     return this.worker;
   }
 
+  private temporal?: Promise<Client>;
+
+  /** A Temporal client for the test run's server and namespace, closed by `stop()`. */
+  temporalClient(): Promise<Client> {
+    this.temporal ??= Connection.connect({ address: this.env.TEMPORAL_ADDRESS as string }).then(
+      (connection) => new Client({ connection, namespace: this.env.TEMPORAL_NAMESPACE as string }),
+    );
+    return this.temporal;
+  }
+
   async stop(): Promise<void> {
     await Promise.all([this.api?.stop(), this.worker?.stop()]);
+    await (await this.temporal)?.connection.close();
   }
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
