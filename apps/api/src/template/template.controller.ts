@@ -56,7 +56,7 @@ export class TemplateController {
   async get(@Param('key') key: string, @Headers('accept-language') acceptLanguage?: string) {
     const locale = localeFrom(acceptLanguage);
     const versions = (await this.templates.versions(this.config.RATSWEG_TENANT)).get(key);
-    const latest = (await this.templates.require(this.config.RATSWEG_TENANT, key)) as ProcessTemplate;
+    const latest = versions?.at(-1)?.template ?? (await this.templates.require(this.config.RATSWEG_TENANT, key));
     return {
       key,
       title: latest.title[locale],
