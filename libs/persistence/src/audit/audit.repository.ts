@@ -113,11 +113,15 @@ export class AuditRepository {
 
   /** Recomputes the chain: any edited, inserted or deleted entry breaks it at that point. */
   async verify(tenant: string, chain: string): Promise<AuditVerification> {
-    const entries = await this.list(tenant, chain);
-    const [head] = (await this.dataSource.query('SELECT "position", "hash" FROM "audit_chain_head" WHERE "chain" = $1', [chain])) as {
-      position: number;
-      hash: string | null;
-    }[];
+    // One snapshot for entries and chain head: an append committing in between is no break.
+    const { entries, head } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const rows = await manager.getRepository(AuditEntryEntity).find({ where: { tenant, chain }, order: { chainPosition: 'ASC' } });
+      const [last] = (await manager.query('SELECT "position", "hash" FROM "audit_chain_head" WHERE "chain" = $1', [chain])) as {
+        position: number;
+        hash: string | null;
+      }[];
+      return { entries: rows, head: last };
+    });
     let previous: string | null = null;
     for (const [index, entry] of entries.entries()) {
       const broken = (reason: string): AuditVerification => ({
