@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
+import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { parse as parseYaml } from 'yaml';
@@ -19,6 +23,8 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: false });
   app.useGlobalFilters(new ProblemDetailsFilter());
+  const config = app.get<RatswegConfig>(RATSWEG_CONFIG);
+  await harden(app, config);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON (and YAML for templates) only: any other body is refused with 415 instead of reaching a route as a string.
   fastify.removeContentTypeParser(['text/plain']);
@@ -43,8 +49,75 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       .setTitle('Ratsweg API')
       .setDescription('Participation rounds and council decisions, carried by durable workflows.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a session token from POST /api/v1/auth/login, or an API key' })
+      .addCookieAuth('ratsweg_session')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/** Routes limited per client address and minute, and the setting that sizes each limit. */
+const RATE_LIMITED_ROUTES: Record<string, (config: RatswegConfig) => number> = {
+  'POST /api/v1/auth/login': (config) => config.RATE_LIMIT_LOGIN_PER_MINUTE,
+  'POST /api/v1/rounds/:id/comments': (config) => config.RATE_LIMIT_COMMENTS_PER_MINUTE,
+};
+
+function routeKey(request: { method: string; routeOptions: { url?: string } }): string {
+  return `${request.method} ${request.routeOptions.url ?? ''}`;
+}
+
+/** Cookies, security headers, rate limits, CORS (off unless configured) and no caching of API answers. */
+async function harden(app: NestFastifyApplication, config: RatswegConfig): Promise<void> {
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI sets inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    allowList: (request) => !(routeKey(request) in RATE_LIMITED_ROUTES),
+    max: (request) => RATE_LIMITED_ROUTES[routeKey(request)]?.(config) ?? Number.MAX_SAFE_INTEGER,
+    timeWindow: 60_000,
+    keyGenerator: (request) => `${routeKey(request)}|${request.ip}`,
+    errorResponseBuilder: (_request, context) =>
+      new ProblemException(
+        'rate-limited',
+        text(`Bitte in ${Math.ceil(context.ttl / 1000)} Sekunden erneut versuchen.`, `Please try again in ${Math.ceil(context.ttl / 1000)} seconds.`),
+        undefined,
+        { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
+      ),
+  });
+  const origins = (config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  if (origins.length > 0) app.enableCors({ origin: origins, credentials: true, maxAge: 600 });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply, payload) => {
+      // Answers may carry personal data: no shared or browser cache keeps them unless a route says otherwise.
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+      if (request.headers.authorization || request.headers.cookie) void reply.header('vary', 'Authorization, Cookie');
+      return payload;
+    });
 }

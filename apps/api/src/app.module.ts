@@ -26,10 +26,12 @@ import { InboxController } from './notification/inbox.controller.js';
 import { MailboxController } from './notification/mailbox.controller.js';
 import { NotificationPreferenceController } from './notification/notification-preference.controller.js';
 import { NotificationService } from './notification/notification.service.js';
+import { AuthModule } from './auth/auth.module.js';
+import { StageAccessService } from './auth/stage-access.service.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, TemporalModule],
+  imports: [ConfigModule, DatabaseModule, TemporalModule, AuthModule],
   controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController],
-  providers: [TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService],
+  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService],
 })
 export class AppModule {}

@@ -63,7 +63,7 @@ describe('OParl 1.1 read API, validated against the official schemas', () => {
     expect(council.body.status).toBe('completed');
     const file = await fetch(`${system.apiUrl}/api/v1/rounds/${roundId}/stages/ratsbeschluss/files?name=Beschlussvorlage.pdf`, {
       method: 'POST',
-      headers: { 'content-type': 'application/pdf' },
+      headers: { ...system.authHeaders(), 'content-type': 'application/pdf' },
       body: Buffer.from('%PDF-1.7\nBeschlussvorlage\n%%EOF\n'),
     });
     expect(file.status).toBe(201);

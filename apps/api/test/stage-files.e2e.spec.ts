@@ -8,7 +8,7 @@ describe('documents attached to stages', () => {
   const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(200_000, 7), Buffer.from('\n%%EOF\n')]);
 
   const upload = (path: string, body: Buffer | string, contentType: string) =>
-    fetch(`${system.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${system.apiUrl}${path}`, { method: 'POST', headers: { ...system.authHeaders(), 'content-type': contentType }, body });
 
   beforeAll(async () => {
     await system.start();
@@ -28,7 +28,7 @@ describe('documents attached to stages', () => {
     const list = await system.request('GET', `/api/v1/rounds/${roundId}/files`);
     expect(list.body.map((file: { id: string }) => file.id)).toEqual([stored.id]);
 
-    const download = await fetch(`${system.apiUrl}${stored.downloadUrl}`);
+    const download = await fetch(`${system.apiUrl}${stored.downloadUrl}`, { headers: system.authHeaders() });
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(download.headers.get('content-disposition')).toContain("filename*=UTF-8''Leitlinien%20Entwurf.pdf");
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);

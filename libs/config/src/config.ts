@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+const bool = (fallback: 'true' | 'false') => z.enum(['true', 'false']).default(fallback).transform((value) => value === 'true');
 
 /** Every setting of API and worker, read from the environment once at start-up. */
-export const configSchema = z.object({
+export const configSchema = z
+  .object({
   DATABASE_URL: z
     .string({ error: 'is required (e.g. postgres://postgres@127.0.0.1:5432/ratsweg)' })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
@@ -22,7 +24,7 @@ export const configSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   SMTP_FROM: z.string().min(3).default('Ratsweg <ratsweg@localhost>'),
   /** Set to false only for test servers with self-signed certificates. */
-  SMTP_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  SMTP_TLS_REJECT_UNAUTHORIZED: bool('true'),
   NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /** How long a worker holds a delivery it is sending; after a crash it is sent again once this expires. */
   NOTIFICATION_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
@@ -32,7 +34,41 @@ export const configSchema = z.object({
   /** The address people use to reach Ratsweg, for links in notifications. */
   PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-});
+  /** The first administrator, created on the first start of a tenant that has none. */
+  RATSWEG_ADMIN_EMAIL: z.string().email().optional(),
+  RATSWEG_ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** Administrators and secretaries must use a second factor (TOTP). On unless switched off (the embedded default). */
+  RATSWEG_REQUIRE_MFA: bool('true'),
+  /** How long a sign-in lasts. */
+  AUTH_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(12 * 60),
+  /** The session cookie is sent only over HTTPS (browsers treat http://localhost as secure too). */
+  AUTH_COOKIE_SECURE: bool('true'),
+  /** Failed sign-ins before an address is locked; the lock then doubles with each further failure. */
+  AUTH_LOCKOUT_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  AUTH_LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  AUTH_LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
+  /** Requests per minute and client address on sign-in and on public comments. */
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  RATE_LIMIT_COMMENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Origins allowed to call the API from a browser, comma-separated; none by default (CORS off). */
+  CORS_ORIGINS: z.string().optional(),
+  /** OpenID Connect sign-in (authorization code + PKCE); all four or none. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URI: z.string().url().optional(),
+  /** Where the browser goes after an OpenID Connect sign-in. */
+  OIDC_POST_LOGIN_REDIRECT: z.string().min(1).default('/'),
+})
+  .superRefine((config, context) => {
+    const oidc = [config.OIDC_ISSUER, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET, config.OIDC_REDIRECT_URI];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      context.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI go together' });
+    }
+    if (Boolean(config.RATSWEG_ADMIN_EMAIL) !== Boolean(config.RATSWEG_ADMIN_PASSWORD)) {
+      context.addIssue({ code: 'custom', path: ['RATSWEG_ADMIN_EMAIL'], message: 'RATSWEG_ADMIN_EMAIL and RATSWEG_ADMIN_PASSWORD go together' });
+    }
+  });
 
 export type RatswegConfig = z.infer<typeof configSchema>;
 

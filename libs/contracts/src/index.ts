@@ -1,2 +1,3 @@
 export * from './temporal/round-workflow.contract.js';
 export * from './http/round.request.js';
+export * from './http/auth.request.js';

@@ -28,3 +28,4 @@ export * from './webhook/webhook-subscription.repository.js';
 export * from './notification/notification-preference.repository.js';
 export * from './notification/notification-inbox.repository.js';
 export * from './notification/notification-digest.repository.js';
+export * from './auth/auth.repository.js';

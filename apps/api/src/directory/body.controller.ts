@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
-import { API_ACTOR, jsonSchema, pageSchema } from './directory-api.util.js';
+import { jsonSchema, pageSchema } from './directory-api.util.js';
 import type { BodyResponse, ListResponse } from './directory.presenter.js';
 import {
   createBodyRequestSchema,
@@ -16,6 +16,8 @@ import {
   type UpdateBodyRequest,
 } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('directory')
 @Controller('api/v1/bodies')
@@ -46,8 +48,8 @@ export class BodyController {
   @ApiResponse({ status: 201, description: 'The body; Location names it' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async create(@Body(new ZodBodyPipe(createBodyRequestSchema)) body: CreateBodyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BodyResponse> {
-    const created = await this.directory.createBody(body, API_ACTOR);
+  async create(@CurrentPrincipal() principal: Principal, @Body(new ZodBodyPipe(createBodyRequestSchema)) body: CreateBodyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BodyResponse> {
+    const created = await this.directory.createBody(body, principal.actor);
     void reply.status(201).header('location', `/api/v1/bodies/${created.id}`);
     return created;
   }
@@ -58,8 +60,8 @@ export class BodyController {
   @ApiResponse({ status: 200, description: 'The changed body' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async update(@Param('id') id: string, @Body(new ZodBodyPipe(updateBodyRequestSchema)) body: UpdateBodyRequest): Promise<BodyResponse> {
-    return this.directory.updateBody(id, body, API_ACTOR);
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new ZodBodyPipe(updateBodyRequestSchema)) body: UpdateBodyRequest): Promise<BodyResponse> {
+    return this.directory.updateBody(id, body, principal.actor);
   }
 
   @Post(':id/end')
@@ -69,7 +71,7 @@ export class BodyController {
   @ApiResponse({ status: 200, description: 'The ended body' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async end(@Param('id') id: string, @Body(new ZodBodyPipe(endRequestSchema)) body: EndRequest): Promise<BodyResponse> {
-    return this.directory.endBody(id, body, API_ACTOR);
+  async end(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new ZodBodyPipe(endRequestSchema)) body: EndRequest): Promise<BodyResponse> {
+    return this.directory.endBody(id, body, principal.actor);
   }
 }

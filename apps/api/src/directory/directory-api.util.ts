@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** Until authentication arrives every change is recorded as coming from the API itself. */
-export const API_ACTOR = 'system:api';
-
 export const jsonSchema = (schema: z.ZodType): object => z.toJSONSchema(schema, { unrepresentable: 'any' }) as object;
 
 /** The OpenAPI description of a page of a list. */

@@ -3,10 +3,12 @@ import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
-import { API_ACTOR, jsonSchema, pageSchema } from './directory-api.util.js';
+import { jsonSchema, pageSchema } from './directory-api.util.js';
 import type { LegislativeTermResponse, ListResponse } from './directory.presenter.js';
 import { createLegislativeTermRequestSchema, listQuerySchema, type CreateLegislativeTermRequest, type ListQuery } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('directory')
 @Controller('api/v1/legislative-terms')
@@ -38,10 +40,11 @@ export class LegislativeTermController {
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new ZodBodyPipe(createLegislativeTermRequestSchema)) body: CreateLegislativeTermRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LegislativeTermResponse> {
-    const term = await this.directory.createLegislativeTerm(body, API_ACTOR);
+    const term = await this.directory.createLegislativeTerm(body, principal.actor);
     void reply.status(201).header('location', `/api/v1/legislative-terms/${term.id}`);
     return term;
   }

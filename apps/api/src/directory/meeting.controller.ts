@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
-import { API_ACTOR, jsonSchema, pageSchema } from './directory-api.util.js';
+import { jsonSchema, pageSchema } from './directory-api.util.js';
 import type { ListResponse, MeetingResponse } from './directory.presenter.js';
 import {
   createMeetingRequestSchema,
@@ -14,6 +14,8 @@ import {
   type UpdateMeetingRequest,
 } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('directory')
 @Controller('api/v1/meetings')
@@ -46,10 +48,11 @@ export class MeetingController {
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 503, ...PROBLEM_RESPONSE })
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new ZodBodyPipe(createMeetingRequestSchema)) body: CreateMeetingRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MeetingResponse> {
-    const meeting = await this.directory.createMeeting(body, API_ACTOR);
+    const meeting = await this.directory.createMeeting(body, principal.actor);
     void reply.status(201).header('location', `/api/v1/meetings/${meeting.id}`);
     return meeting;
   }
@@ -61,7 +64,7 @@ export class MeetingController {
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 503, ...PROBLEM_RESPONSE })
-  async update(@Param('id') id: string, @Body(new ZodBodyPipe(updateMeetingRequestSchema)) body: UpdateMeetingRequest): Promise<MeetingResponse> {
-    return this.directory.updateMeeting(id, body, API_ACTOR);
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new ZodBodyPipe(updateMeetingRequestSchema)) body: UpdateMeetingRequest): Promise<MeetingResponse> {
+    return this.directory.updateMeeting(id, body, principal.actor);
   }
 }

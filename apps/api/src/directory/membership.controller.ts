@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
-import { API_ACTOR, jsonSchema, pageSchema } from './directory-api.util.js';
+import { jsonSchema, pageSchema } from './directory-api.util.js';
 import type { ListResponse, MembershipResponse } from './directory.presenter.js';
 import {
   createMembershipRequestSchema,
@@ -16,6 +16,8 @@ import {
   type UpdateMembershipRequest,
 } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('directory')
 @Controller('api/v1/memberships')
@@ -50,10 +52,11 @@ export class MembershipController {
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new ZodBodyPipe(createMembershipRequestSchema)) body: CreateMembershipRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MembershipResponse> {
-    const membership = await this.directory.createMembership(body, API_ACTOR);
+    const membership = await this.directory.createMembership(body, principal.actor);
     void reply.status(201).header('location', `/api/v1/memberships/${membership.id}`);
     return membership;
   }
@@ -64,8 +67,8 @@ export class MembershipController {
   @ApiResponse({ status: 200, description: 'The changed membership' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async update(@Param('id') id: string, @Body(new ZodBodyPipe(updateMembershipRequestSchema)) body: UpdateMembershipRequest): Promise<MembershipResponse> {
-    return this.directory.updateMembership(id, body, API_ACTOR);
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new ZodBodyPipe(updateMembershipRequestSchema)) body: UpdateMembershipRequest): Promise<MembershipResponse> {
+    return this.directory.updateMembership(id, body, principal.actor);
   }
 
   @Post(':id/end')
@@ -75,7 +78,7 @@ export class MembershipController {
   @ApiResponse({ status: 200, description: 'The ended membership' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async end(@Param('id') id: string, @Body(new ZodBodyPipe(endRequestSchema)) body: EndRequest): Promise<MembershipResponse> {
-    return this.directory.endMembership(id, body, API_ACTOR);
+  async end(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new ZodBodyPipe(endRequestSchema)) body: EndRequest): Promise<MembershipResponse> {
+    return this.directory.endMembership(id, body, principal.actor);
   }
 }

@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
-import { API_ACTOR, jsonSchema, pageSchema } from './directory-api.util.js';
+import { jsonSchema, pageSchema } from './directory-api.util.js';
 import type { ListResponse, PersonResponse } from './directory.presenter.js';
 import {
   createPersonRequestSchema,
@@ -14,6 +14,8 @@ import {
   type UpdatePersonRequest,
 } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('directory')
 @Controller('api/v1/persons')
@@ -45,10 +47,11 @@ export class PersonController {
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new ZodBodyPipe(createPersonRequestSchema)) body: CreatePersonRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PersonResponse> {
-    const person = await this.directory.createPerson(body, API_ACTOR);
+    const person = await this.directory.createPerson(body, principal.actor);
     void reply.status(201).header('location', `/api/v1/persons/${person.id}`);
     return person;
   }
@@ -59,7 +62,7 @@ export class PersonController {
   @ApiResponse({ status: 200, description: 'The changed person' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async update(@Param('id') id: string, @Body(new ZodBodyPipe(updatePersonRequestSchema)) body: UpdatePersonRequest): Promise<PersonResponse> {
-    return this.directory.updatePerson(id, body, API_ACTOR);
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new ZodBodyPipe(updatePersonRequestSchema)) body: UpdatePersonRequest): Promise<PersonResponse> {
+    return this.directory.updatePerson(id, body, principal.actor);
   }
 }

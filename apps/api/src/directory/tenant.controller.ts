@@ -3,10 +3,12 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
-import { API_ACTOR, jsonSchema } from './directory-api.util.js';
+import { jsonSchema } from './directory-api.util.js';
 import type { TenantResponse } from './directory.presenter.js';
 import { tenantRequestSchema, type TenantRequest } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('directory')
 @Controller('api/v1/tenant')
@@ -27,8 +29,8 @@ export class TenantController {
   @ApiResponse({ status: 200, description: 'The changed tenant' })
   @ApiResponse({ status: 201, description: 'The created tenant' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
-  async put(@Body(new ZodBodyPipe(tenantRequestSchema)) body: TenantRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TenantResponse> {
-    const { tenant, created } = await this.directory.putTenant(body, API_ACTOR);
+  async put(@CurrentPrincipal() principal: Principal, @Body(new ZodBodyPipe(tenantRequestSchema)) body: TenantRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TenantResponse> {
+    const { tenant, created } = await this.directory.putTenant(body, principal.actor);
     void reply.status(created ? 201 : 200);
     return tenant;
   }

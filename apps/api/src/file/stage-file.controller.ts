@@ -7,6 +7,9 @@ import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { RoundService } from '../round/round.service.js';
+import { StageAccessService } from '../auth/stage-access.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 /** Media types a stage file may have; each is accepted as a raw request body on the upload route. */
 export const FILE_MEDIA_TYPES = [
@@ -19,8 +22,6 @@ export const FILE_MEDIA_TYPES = [
   'text/csv',
 ] as const;
 export const FILE_SIZE_LIMIT_BYTES = 20 * 1024 * 1024;
-
-const API_ACTOR = 'system:api';
 
 export interface StageFileResponse {
   id: string;
@@ -55,6 +56,7 @@ export class StageFileController {
     @Inject(RATSWEG_CONFIG) private readonly config: RatswegConfig,
     @Inject(RoundService) private readonly rounds: RoundService,
     @Inject(StageFileRepository) private readonly files: StageFileRepository,
+    @Inject(StageAccessService) private readonly stageAccess: StageAccessService,
   ) {}
 
   @Post('rounds/:id/stages/:stageKey/files')
@@ -67,6 +69,7 @@ export class StageFileController {
   @ApiResponse({ status: 413, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 415, ...PROBLEM_RESPONSE })
   async attach(
+    @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Param('stageKey') stageKey: string,
     @Query('name') name: unknown,
@@ -78,6 +81,7 @@ export class StageFileController {
     if (!round.stages.some((stage) => stage.key === stageKey)) {
       throw new ProblemException('stage-not-found', text(`Die Runde hat keine Phase „${stageKey}“.`, `The round has no stage "${stageKey}".`));
     }
+    await this.stageAccess.assertMayActOn(principal, id, stageKey, 'file.attached');
     const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!Buffer.isBuffer(content) || !(FILE_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
       throw new ProblemException(
@@ -95,7 +99,7 @@ export class StageFileController {
       const message = text('Die Datei ist leer.', 'The file is empty.');
       throw new ProblemException('validation-failed', message, (locale) => [{ field: '(body)', message: message(locale) }]);
     }
-    const stored = await this.files.attach({ tenant: this.config.RATSWEG_TENANT, roundId: id, stageKey, name: fileName, mediaType, content, actor: API_ACTOR });
+    const stored = await this.files.attach({ tenant: this.config.RATSWEG_TENANT, roundId: id, stageKey, name: fileName, mediaType, content, actor: principal.actor });
     void reply.status(201).header('location', `/api/v1/files/${stored.id}/content`);
     return presentStageFile(stored);
   }

@@ -63,6 +63,42 @@ export const PROBLEM_CATALOG = {
     status: 415,
     title: { de: 'Nicht unterstützter Medientyp', en: 'Unsupported media type' },
   },
+  unauthorized: {
+    status: 401,
+    title: { de: 'Anmeldung erforderlich', en: 'Authentication required' },
+  },
+  'invalid-credentials': {
+    status: 401,
+    title: { de: 'E-Mail-Adresse oder Passwort ist falsch', en: 'E-mail address or password is wrong' },
+  },
+  'mfa-required': {
+    status: 401,
+    title: { de: 'Der Code des zweiten Faktors fehlt oder ist falsch', en: 'The second-factor code is missing or wrong' },
+  },
+  forbidden: {
+    status: 403,
+    title: { de: 'Keine Berechtigung', en: 'Not permitted' },
+  },
+  'mfa-enrollment-required': {
+    status: 403,
+    title: { de: 'Bitte zuerst einen zweiten Faktor einrichten', en: 'Please set up a second factor first' },
+  },
+  conflict: {
+    status: 409,
+    title: { de: 'Konflikt mit dem aktuellen Zustand', en: 'Conflict with the current state' },
+  },
+  'account-locked': {
+    status: 429,
+    title: { de: 'Zu viele fehlgeschlagene Anmeldungen; bitte später erneut versuchen', en: 'Too many failed sign-ins; please try again later' },
+  },
+  'rate-limited': {
+    status: 429,
+    title: { de: 'Zu viele Anfragen; bitte später erneut versuchen', en: 'Too many requests; please try again later' },
+  },
+  'not-acceptable': {
+    status: 406,
+    title: { de: 'Das gewünschte Format wird nicht angeboten', en: 'The requested format is not available' },
+  },
   'internal-error': {
     status: 500,
     title: { de: 'Interner Fehler', en: 'Internal error' },
@@ -79,8 +115,18 @@ export function problemCodeForStatus(status: number): ProblemCode {
   switch (status) {
     case 400:
       return 'validation-failed';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
     case 404:
       return 'not-found';
+    case 406:
+      return 'not-acceptable';
+    case 409:
+      return 'conflict';
+    case 429:
+      return 'rate-limited';
     case 405:
       return 'method-not-allowed';
     case 413:

@@ -22,9 +22,9 @@ import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
 import { RoundListService, type RoundPage } from './round-list.service.js';
 import { presentRound, type RoundResponse } from './round.presenter.js';
 import { RoundService } from './round.service.js';
-
-/** Until authentication arrives every command is recorded as coming from the API itself. */
-const API_ACTOR = 'system:api';
+import { StageAccessService } from '../auth/stage-access.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any' }) as object;
 
@@ -34,6 +34,7 @@ export class RoundController {
   constructor(
     @Inject(RoundService) private readonly rounds: RoundService,
     @Inject(RoundListService) private readonly roundList: RoundListService,
+    @Inject(StageAccessService) private readonly stageAccess: StageAccessService,
   ) {}
 
   @Get()
@@ -63,11 +64,12 @@ export class RoundController {
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 503, ...PROBLEM_RESPONSE })
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new ZodBodyPipe(createRoundRequestSchema)) body: CreateRoundRequest,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoundResponse> {
-    const state = await this.rounds.start(body, API_ACTOR);
+    const state = await this.rounds.start(body, principal.actor);
     void reply.status(201).header('location', `/api/v1/rounds/${state.id}`);
     return presentRound(state, localeFrom(acceptLanguage));
   }
@@ -90,12 +92,14 @@ export class RoundController {
   @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 503, ...PROBLEM_RESPONSE })
   async decide(
+    @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Param('stageKey') stageKey: string,
     @Body(new ZodBodyPipe(decisionRequestSchema)) body: DecisionRequest,
     @Headers('accept-language') acceptLanguage?: string,
   ): Promise<RoundResponse> {
-    return presentRound(await this.rounds.decide(id, stageKey, body, API_ACTOR), localeFrom(acceptLanguage));
+    await this.stageAccess.assertMayActOn(principal, id, stageKey, 'decision');
+    return presentRound(await this.rounds.decide(id, stageKey, body, principal.actor), localeFrom(acceptLanguage));
   }
 
   @Post(':id/stages/:stageKey/deadline')
@@ -107,12 +111,13 @@ export class RoundController {
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
   async extendDeadline(
+    @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Param('stageKey') stageKey: string,
     @Body(new ZodBodyPipe(extendDeadlineRequestSchema)) body: ExtendDeadlineRequest,
     @Headers('accept-language') acceptLanguage?: string,
   ): Promise<RoundResponse> {
-    return presentRound(await this.rounds.extendDeadline(id, stageKey, body, API_ACTOR), localeFrom(acceptLanguage));
+    return presentRound(await this.rounds.extendDeadline(id, stageKey, body, principal.actor), localeFrom(acceptLanguage));
   }
 
   @Post(':id/cancel')
@@ -124,11 +129,12 @@ export class RoundController {
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
   async cancel(
+    @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body(new ZodBodyPipe(cancelRoundRequestSchema)) body: CancelRoundRequest,
     @Headers('accept-language') acceptLanguage?: string,
   ): Promise<RoundResponse> {
-    return presentRound(await this.rounds.cancel(id, body, API_ACTOR), localeFrom(acceptLanguage));
+    return presentRound(await this.rounds.cancel(id, body, principal.actor), localeFrom(acceptLanguage));
   }
 
   @Put(':id/meetings/:meetingKey')
@@ -140,11 +146,12 @@ export class RoundController {
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
   async rescheduleMeeting(
+    @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Param('meetingKey') meetingKey: string,
     @Body(new ZodBodyPipe(rescheduleMeetingRequestSchema)) body: RescheduleMeetingRequest,
   ): Promise<{ status: 'accepted' }> {
-    await this.rounds.rescheduleMeeting(id, meetingKey, body, API_ACTOR);
+    await this.rounds.rescheduleMeeting(id, meetingKey, body, principal.actor);
     return { status: 'accepted' };
   }
 }

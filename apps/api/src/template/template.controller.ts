@@ -10,9 +10,9 @@ import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
 import { presentSchedule, type ScheduleResponse } from './schedule.presenter.js';
 import { TemplateService } from './template.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
-/** Until authentication arrives every change is recorded as coming from the API itself. */
-const API_ACTOR = 'system:api';
 
 interface TemplateSummaryResponse {
   key: string;
@@ -80,8 +80,8 @@ export class TemplateController {
   @ApiResponse({ status: 201, description: 'The stored version' })
   @ApiResponse({ status: 409, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 422, ...PROBLEM_RESPONSE })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProcessTemplate> {
-    const template = await this.templates.create(this.config.RATSWEG_TENANT, body, API_ACTOR);
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProcessTemplate> {
+    const template = await this.templates.create(this.config.RATSWEG_TENANT, body, principal.actor);
     void reply.status(201).header('location', `/api/v1/templates/${template.key}`);
     return template;
   }

@@ -1,12 +1,14 @@
 import { Body, Controller, Delete, Get, Inject, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { API_ACTOR, jsonSchema, pageSchema } from '../directory/directory-api.util.js';
+import { jsonSchema, pageSchema } from '../directory/directory-api.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
 import type { CreatedWebhookResponse, WebhookResponse } from './webhook.presenter.js';
 import { createWebhookRequestSchema, updateWebhookRequestSchema, type CreateWebhookRequest, type UpdateWebhookRequest } from './webhook.request.js';
 import { WebhookService } from './webhook.service.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 
 @ApiTags('webhooks')
 @Controller('api/v1/webhooks')
@@ -36,10 +38,11 @@ export class WebhookController {
   @ApiResponse({ status: 201, description: 'The subscription; Location names it' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new ZodBodyPipe(createWebhookRequestSchema)) body: CreateWebhookRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedWebhookResponse> {
-    const created = await this.webhooks.create(body, API_ACTOR);
+    const created = await this.webhooks.create(body, principal.actor);
     void reply.status(201).header('location', `/api/v1/webhooks/${created.id}`).header('cache-control', 'no-store');
     return created;
   }
@@ -50,15 +53,15 @@ export class WebhookController {
   @ApiResponse({ status: 200, description: 'The changed subscription' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async update(@Param('id') id: string, @Body(new ZodBodyPipe(updateWebhookRequestSchema)) body: UpdateWebhookRequest): Promise<WebhookResponse> {
-    return this.webhooks.update(id, body, API_ACTOR);
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new ZodBodyPipe(updateWebhookRequestSchema)) body: UpdateWebhookRequest): Promise<WebhookResponse> {
+    return this.webhooks.update(id, body, principal.actor);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Deactivate a subscription: it receives nothing more (pending deliveries fail)' })
   @ApiResponse({ status: 200, description: 'The deactivated subscription' })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async remove(@Param('id') id: string): Promise<WebhookResponse> {
-    return this.webhooks.deactivate(id, API_ACTOR);
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<WebhookResponse> {
+    return this.webhooks.deactivate(id, principal.actor);
   }
 }

@@ -25,6 +25,10 @@ export class TestSystem {
   readonly env: Record<string, string>;
   api?: NodeProcess;
   apiUrl = '';
+  /** The first administrator, created by the API from RATSWEG_ADMIN_EMAIL/PASSWORD. */
+  readonly admin = { email: `admin@${this.tenant}.example`, password: `Prüfkennwort ${randomUUID()}` };
+  /** The administrator's bearer token; `request()` sends it unless told otherwise. */
+  adminToken = '';
   worker?: NodeProcess;
 
   constructor(options: SystemOptions = {}) {
@@ -37,6 +41,10 @@ export class TestSystem {
       WORKFLOW_BUNDLE_PATH: required('WORKFLOW_BUNDLE_PATH'),
       DATABASE_POOL_SIZE: '5',
       RATSWEG_TENANT: this.tenant,
+      RATSWEG_ADMIN_EMAIL: this.admin.email,
+      RATSWEG_ADMIN_PASSWORD: this.admin.password,
+      RATSWEG_REQUIRE_MFA: 'false',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
       ...options.env,
     };
   }
@@ -50,6 +58,19 @@ export class TestSystem {
     this.api = NodeProcess.start('api', 'apps/api/dist/main.js', { ...this.env, PORT: '0' });
     const [, url] = await this.api.waitForOutput(/Ratsweg API listening on (http:\/\/\S+?) /);
     this.apiUrl = (url as string).replace('[::1]', '127.0.0.1');
+    if (!this.adminToken) this.adminToken = await this.login(this.admin.email, this.admin.password);
+  }
+
+  /** Signs in and returns the bearer token; fails the test when sign-in does. */
+  async login(email: string, password: string, otp?: string): Promise<string> {
+    const response = await this.request('POST', '/api/v1/auth/login', { email, password, ...(otp ? { otp } : {}) }, { authorization: '' });
+    if (response.status !== 200) throw new Error(`login of ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body.accessToken as string;
+  }
+
+  /** Headers of an administrator's request: the bearer token. */
+  authHeaders(token = this.adminToken): Record<string, string> {
+    return token ? { authorization: `Bearer ${token}` } : {};
   }
 
   async startWorker(): Promise<NodeProcess> {
@@ -73,7 +94,12 @@ export class TestSystem {
     await (await this.temporal)?.connection.close();
   }
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  /**
+   * A request as the administrator; pass `authorization` in `headers` to act as someone else,
+   * or as `''` to send none (anonymous).
+   */
+  async request(method: string, path: string, body?: unknown, givenHeaders: Record<string, string> = {}): Promise<HttpResult> {
+    const headers = withAuthorization(givenHeaders, this.adminToken);
     if (typeof body === 'string' && body.length > 512 * 1024) return this.largeRequest(method, path, body, headers);
     const response = await fetch(`${this.apiUrl}${path}`, {
       method,
@@ -121,6 +147,12 @@ export interface HttpResult {
   headers: Headers;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
   body: any;
+}
+
+function withAuthorization(headers: Record<string, string>, adminToken: string): Record<string, string> {
+  const { authorization, ...rest } = headers;
+  const value = authorization ?? (adminToken ? `Bearer ${adminToken}` : '');
+  return value ? { ...rest, authorization: value } : rest;
 }
 
 function required(name: string): string {

@@ -19,6 +19,7 @@ import { OparlImport1764093600000 } from '../migrations/1764093600000-oparl-impo
 import { Notifications1764097200000 } from '../migrations/1764097200000-notifications.js';
 import { NotificationPreferences1764104400000 } from '../migrations/1764104400000-notification-preferences.js';
 import { Webhooks1764100800000 } from '../migrations/1764100800000-webhooks.js';
+import { Auth1764108000000 } from '../migrations/1764108000000-auth.js';
 
 export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity, TenantEntity, LegislativeTermEntity, BodyEntity, PersonEntity, MembershipEntity, MeetingEntity, StageFileEntity];
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   Notifications1764097200000,
   Webhooks1764100800000,
   NotificationPreferences1764104400000,
+  Auth1764108000000,
   // (new migrations are appended here, in timestamp order; TypeORM runs them by timestamp)
 ];
 

@@ -12,6 +12,7 @@ import { NotificationPreferenceRepository } from '../notification/notification-p
 import { NotificationInboxRepository } from '../notification/notification-inbox.repository.js';
 import { NotificationDigestRepository } from '../notification/notification-digest.repository.js';
 import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.repository.js';
+import { AuthRepository } from '../auth/auth.repository.js';
 
 /** The database connection and repositories for a Nest application. */
 @Global()
@@ -42,8 +43,9 @@ import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.r
     { provide: NotificationInboxRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new NotificationInboxRepository(dataSource) },
     { provide: NotificationDigestRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new NotificationDigestRepository(dataSource) },
     { provide: WebhookSubscriptionRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new WebhookSubscriptionRepository(dataSource) },
+    { provide: AuthRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new AuthRepository(dataSource) },
   ],
-  exports: [OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository],
+  exports: [AuthRepository, OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
