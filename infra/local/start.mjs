@@ -1,7 +1,8 @@
 // `npm start`: the whole system on embedded defaults — Temporal dev server, database,
 // migrations, worker and API. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, ensureDependencies, ROOT } from './bootstrap.mjs';
 
@@ -93,7 +94,16 @@ try {
   const seeded = await seedDemoDirectoryAt({ url: databaseUrl, tenant: process.env.RATSWEG_TENANT ?? 'default' });
   if (seeded.created) console.log(`Demo directory written for tenant "${seeded.tenant}" (Stadt Musterhausen, fictional).`);
 
-  const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, PORT: String(port) };
+  const admin = embeddedAdministrator();
+  const env = {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    PORT: String(port),
+    RATSWEG_ADMIN_EMAIL: admin.email,
+    RATSWEG_ADMIN_PASSWORD: admin.password,
+    // The embedded default signs in without a second factor; production keeps RATSWEG_REQUIRE_MFA=true.
+    RATSWEG_REQUIRE_MFA: process.env.RATSWEG_REQUIRE_MFA ?? 'false',
+  };
   startNode('worker', 'apps/worker/dist/main.js', env);
   startNode('api', 'apps/api/dist/main.js', env);
 
@@ -106,6 +116,7 @@ try {
       '',
       `Ratsweg is running.`,
       `  API:          ${base}/api/v1/templates`,
+      `  Sign in:      POST ${base}/api/v1/auth/login as ${admin.email} / ${admin.password}${admin.fromEnv ? ' (from RATSWEG_ADMIN_*)' : ` (kept in ${admin.file})`}`,
       `  OpenAPI:      ${base}/api/docs`,
       temporalUi ? `  Temporal UI:  ${temporalUi}` : `  Temporal:     ${temporalAddress}`,
       `  Database:     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${join(dataDir, 'pglite')}`}`,
@@ -116,6 +127,22 @@ try {
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   await shutdown(1);
+}
+
+/**
+ * The first administrator of the embedded system: from RATSWEG_ADMIN_EMAIL/PASSWORD, else a
+ * password generated on the first run and kept (readable only by this user) in the data directory.
+ */
+function embeddedAdministrator() {
+  if (process.env.RATSWEG_ADMIN_EMAIL && process.env.RATSWEG_ADMIN_PASSWORD) {
+    return { email: process.env.RATSWEG_ADMIN_EMAIL, password: process.env.RATSWEG_ADMIN_PASSWORD, fromEnv: true };
+  }
+  const file = join(dataDir, 'admin-credentials.json');
+  if (!existsSync(file)) {
+    const generated = { email: 'admin@ratsweg.localhost', password: randomBytes(15).toString('base64url') };
+    writeFileSync(file, JSON.stringify(generated, null, 2) + '\n', { mode: 0o600 });
+  }
+  return { ...JSON.parse(readFileSync(file, 'utf8')), file, fromEnv: false };
 }
 
 async function waitUntilReady(url) {

@@ -106,7 +106,7 @@ describe('the council directory over HTTP', () => {
     expectProblem(await system.request('POST', `/api/v1/bodies/${rat.id}/end`, { endDate: '2030-12-31' }), 400, 'endDate');
     const audit = await auditOf(rat.id);
     expect(audit.map((entry) => entry.action)).toEqual(['body.created', 'body.changed', 'body.ended']);
-    expect(audit.every((entry) => entry.actor === 'system:api' && entry.subject_type === 'body')).toBe(true);
+    expect(audit.every((entry) => entry.actor === system.adminActor && entry.subject_type === 'body')).toBe(true);
     expect(audit[1]).toMatchObject({ before: { name: 'Gremium ausschuss-digitales' }, after: { name: 'Ausschuss für Digitalisierung' } });
     expect((await auditOf(seat.id)).map((entry) => entry.action)).toEqual(['membership.created', 'membership.ended']);
   });
@@ -317,7 +317,7 @@ describe('the council directory over HTTP', () => {
         'meeting.changed',
       ]),
     );
-    expect(entries.every((entry) => entry.actor === 'system:api')).toBe(true);
+    expect(entries.every((entry) => entry.actor === system.adminActor)).toBe(true);
     const dataSource = await createDataSource({ url: process.env.DATABASE_URL as string, poolSize: 1 }).initialize();
     try {
       expect(await new AuditRepository(dataSource).verify(system.tenant, directoryChain(system.tenant))).toEqual({ valid: true, entries: entries.length });

@@ -127,7 +127,7 @@ describe('the round engine over HTTP (real Temporal, second-scale durations)', (
     expect(stageOf(round, 'auswertung').status).toBe('open');
     const audit = await auditOf(id);
     const actions = audit.filter((row) => row.stage_key === 'diskussion').map((row) => `${row.action}/${row.actor}`);
-    expect(actions).toEqual(['stage.opened/system:api', 'reminder.due/system', 'stage.closed/system']);
+    expect(actions).toEqual([`stage.opened/${system.adminActor}`, 'reminder.due/system', 'stage.closed/system']);
   });
 
   it('should mark an undecided stage overdue at its deadline and escalate it afterwards', async () => {

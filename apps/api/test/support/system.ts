@@ -29,6 +29,8 @@ export class TestSystem {
   readonly admin = { email: `admin@${this.tenant}.example`, password: `Prüfkennwort ${randomUUID()}` };
   /** The administrator's bearer token; `request()` sends it unless told otherwise. */
   adminToken = '';
+  /** How the audit trail names the administrator: `user:<id>`. */
+  adminActor = '';
   worker?: NodeProcess;
 
   constructor(options: SystemOptions = {}) {
@@ -58,7 +60,10 @@ export class TestSystem {
     this.api = NodeProcess.start('api', 'apps/api/dist/main.js', { ...this.env, PORT: '0' });
     const [, url] = await this.api.waitForOutput(/Ratsweg API listening on (http:\/\/\S+?) /);
     this.apiUrl = (url as string).replace('[::1]', '127.0.0.1');
-    if (!this.adminToken) this.adminToken = await this.login(this.admin.email, this.admin.password);
+    if (!this.adminToken) {
+      this.adminToken = await this.login(this.admin.email, this.admin.password);
+      this.adminActor = `user:${(await this.request('GET', '/api/v1/me')).body.id as string}`;
+    }
   }
 
   /** Signs in and returns the bearer token; fails the test when sign-in does. */
