@@ -21,13 +21,28 @@ const logger = new Logger('Http');
 /** Builds the HTTP application; `main.ts` and the tests both start it from here. */
 export async function createApiApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: false });
+  // Fastify's own JSON parser only: no URL-encoded forms (a JSON API has no use for them, and forms can be posted across sites).
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: false, bodyParser: false });
   app.useGlobalFilters(new ProblemDetailsFilter());
   const config = app.get<RatswegConfig>(RATSWEG_CONFIG);
   await harden(app, config);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON (and YAML for templates) only: any other body is refused with 415 instead of reaching a route as a string.
   fastify.removeContentTypeParser(['text/plain']);
+  // JSON must be valid UTF-8: Fastify's parser would silently turn broken bytes into U+FFFD.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let decoded: string;
+    try {
+      decoded = utf8.decode(body as Buffer);
+    } catch {
+      done(new ProblemException('malformed-body', text('Der Anfragetext ist kein gültiges UTF-8.', 'The request body is not valid UTF-8.')), undefined);
+      return;
+    }
+    void parseJson(request, decoded, done);
+  });
   fastify.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseYaml(body as string, { maxAliasCount: 50 }));

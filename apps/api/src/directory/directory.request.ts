@@ -5,9 +5,15 @@ import { z } from 'zod';
 /** A calendar date `YYYY-MM-DD` that exists. */
 export const isoDateSchema = z
   .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && isRealDate(value), {
     message: 'expected a date YYYY-MM-DD',
   });
+
+/** False for dates that do not exist (month 13, 30 February): `new Date` would throw or roll over. */
+function isRealDate(value: string): boolean {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(time) && new Date(time).toISOString().startsWith(value);
+}
 
 const name = z.string().trim().min(1).max(300);
 const shortName = z.string().trim().min(1).max(100);
