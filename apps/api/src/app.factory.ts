@@ -12,6 +12,7 @@ import { AppModule } from './app.module.js';
 import { FILE_MEDIA_TYPES, FILE_SIZE_LIMIT_BYTES } from './file/stage-file.controller.js';
 import { ProblemException, text } from './problem-details/problem.exception.js';
 import { localeFrom } from './i18n/locale.util.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem-details/problem-details.filter.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -26,6 +27,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   app.useGlobalFilters(new ProblemDetailsFilter());
   const config = app.get<RatswegConfig>(RATSWEG_CONFIG);
   await harden(app, config);
+  countRequests(app);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON (and YAML for templates) only: any other body is refused with 415 instead of reaching a route as a string.
   fastify.removeContentTypeParser(['text/plain']);
@@ -70,6 +72,17 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/** Every answer is counted and timed by method, route pattern (never the raw URL) and status class. */
+function countRequests(app: NestFastifyApplication): void {
+  const metrics = app.get(MetricsService);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (request, reply) => {
+      metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    });
 }
 
 /** Routes limited per client address and minute, and the setting that sizes each limit. */
@@ -132,7 +145,15 @@ async function harden(app: NestFastifyApplication, config: RatswegConfig): Promi
     .addHook('onSend', async (request, reply, payload) => {
       // Answers may carry personal data: no shared or browser cache keeps them unless a route says otherwise.
       if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-      if (request.headers.authorization || request.headers.cookie) void reply.header('vary', 'Authorization, Cookie');
+      if (request.headers.authorization || request.headers.cookie) {
+        // Added to what is there (CORS varies by Origin), never in its place.
+        const present = String(reply.getHeader('vary') ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean);
+        const missing = ['Authorization', 'Cookie'].filter((name) => !present.some((other) => other.toLowerCase() === name.toLowerCase()));
+        void reply.header('vary', [...present, ...missing].join(', '));
+      }
       return payload;
     });
 }

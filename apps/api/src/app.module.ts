@@ -28,10 +28,14 @@ import { NotificationPreferenceController } from './notification/notification-pr
 import { NotificationService } from './notification/notification.service.js';
 import { AuthModule } from './auth/auth.module.js';
 import { StageAccessService } from './auth/stage-access.service.js';
+import { MeController } from './me/me.controller.js';
+import { MeService } from './me/me.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule, AuthModule],
-  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController],
-  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService],
+  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController, MeController, MetricsController],
+  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService, MeService, MetricsService],
 })
 export class AppModule {}

@@ -108,6 +108,12 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'PATCH /api/v1/webhooks/:id': ADMIN,
   'DELETE /api/v1/webhooks/:id': ADMIN,
 
+  // the signed-in user's own deadlines and inbox; operations
+  'GET /api/v1/me/deadlines': ['authenticated'],
+  'GET /api/v1/me/notifications': ['authenticated'],
+  'POST /api/v1/me/notifications/:deliveryId/read': ['authenticated'],
+  'GET /metrics': ['admin', 'monitoring'],
+
   // OParl 1.1 is a public interface by design
   'GET /oparl/v1/system': ['public'],
   'GET /oparl/v1/bodies': ['public'],

@@ -48,6 +48,38 @@ export class NotificationInboxRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Inbox deliveries of several recipients together (a person and the administrators' shared inbox),
+   * newest first, with the recipient of each; `unreadOnly` leaves out what was read.
+   */
+  async listInboxes(
+    tenant: string,
+    recipients: readonly string[],
+    limit: number,
+    options: { after?: { sortKey: string; id: string }; unreadOnly?: boolean } = {},
+  ): Promise<(InboxEntry & { recipient: string })[]> {
+    return (await this.dataSource.query(
+      `SELECT "id", "recipient", "subject", "body_text" AS "text", "created_at" AS "createdAt", "read_at" AS "readAt", "created_at"::text AS "sortKey"
+       FROM "delivery" WHERE "tenant" = $1 AND "recipient" = ANY($2::text[]) AND "channel" = 'inbox'
+         AND ($4::timestamptz IS NULL OR ("created_at", "id") < ($4::timestamptz, $5::uuid))
+         AND (NOT $6::boolean OR "read_at" IS NULL)
+       ORDER BY "created_at" DESC, "id" DESC LIMIT $3`,
+      [tenant, [...recipients], limit, options.after?.sortKey ?? null, options.after?.id ?? null, options.unreadOnly === true],
+    )) as (InboxEntry & { recipient: string })[];
+  }
+
+  /** Marks an entry of any of `recipients`' inboxes read (the first reading time stays); null when none of them has it. */
+  async markReadOfAny(tenant: string, recipients: readonly string[], deliveryId: string): Promise<(InboxEntry & { recipient: string }) | null> {
+    const result = (await this.dataSource.query(
+      `UPDATE "delivery" SET "read_at" = COALESCE("read_at", now())
+       WHERE "id" = $3 AND "tenant" = $1 AND "recipient" = ANY($2::text[]) AND "channel" = 'inbox'
+       RETURNING "id", "recipient", "subject", "body_text" AS "text", "created_at" AS "createdAt", "read_at" AS "readAt", "created_at"::text AS "sortKey"`,
+      [tenant, [...recipients], deliveryId],
+    )) as [(InboxEntry & { recipient: string })[], number] | (InboxEntry & { recipient: string })[];
+    const rows = Array.isArray(result[0]) ? result[0] : (result as (InboxEntry & { recipient: string })[]);
+    return rows[0] ?? null;
+  }
+
   /** The local mailbox of the tenant, newest first; `beforeId` continues after the previous page. */
   async listMailbox(tenant: string, limit: number, beforeId?: string): Promise<MailboxEntry[]> {
     return (await this.dataSource.query(
