@@ -28,10 +28,12 @@ import { NotificationPreferenceController } from './notification/notification-pr
 import { NotificationService } from './notification/notification.service.js';
 import { AuthModule } from './auth/auth.module.js';
 import { StageAccessService } from './auth/stage-access.service.js';
+import { CommentController } from './comment/comment.controller.js';
+import { CommentService } from './comment/comment.service.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule, AuthModule],
-  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController],
-  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService],
+  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController, CommentController],
+  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService, CommentService],
 })
 export class AppModule {}

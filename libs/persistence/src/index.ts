@@ -29,3 +29,4 @@ export * from './notification/notification-preference.repository.js';
 export * from './notification/notification-inbox.repository.js';
 export * from './notification/notification-digest.repository.js';
 export * from './auth/auth.repository.js';
+export * from './comment/comment.repository.js';

@@ -108,6 +108,14 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'PATCH /api/v1/webhooks/:id': ADMIN,
   'DELETE /api/v1/webhooks/:id': ADMIN,
 
+  // public comments: anyone comments and reads the visible ones; staff moderate, export and erase on request
+  'POST /api/v1/rounds/:id/comments': ['public'],
+  'GET /api/v1/rounds/:id/comments': ['public'],
+  'POST /api/v1/rounds/:id/comments/:commentId/hide': ['admin', 'secretary'],
+  'GET /api/v1/rounds/:id/comments.csv': ['admin', 'secretary', 'auditor'],
+  'POST /api/v1/comments/erasure': ADMIN,
+  'GET /api/v1/privacy-notice': ['public'],
+
   // OParl 1.1 is a public interface by design
   'GET /oparl/v1/system': ['public'],
   'GET /oparl/v1/bodies': ['public'],
