@@ -32,10 +32,45 @@ import { MeController } from './me/me.controller.js';
 import { MeService } from './me/me.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { CommentController } from './comment/comment.controller.js';
+import { CommentService } from './comment/comment.service.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule, AuthModule],
-  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController, MeController, MetricsController],
-  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService, MeService, MetricsService],
+  controllers: [
+    HealthController,
+    TemplateController,
+    RoundController,
+    AuditController,
+    OparlController,
+    StageFileController,
+    TenantController,
+    LegislativeTermController,
+    BodyController,
+    PersonController,
+    MembershipController,
+    MeetingController,
+    WebhookController,
+    NotificationPreferenceController,
+    CalendarFeedController,
+    InboxController,
+    MailboxController,
+    MeController,
+    MetricsController,
+    CommentController,
+  ],
+  providers: [
+    StageAccessService,
+    TemplateService,
+    RoundService,
+    RoundListService,
+    OparlService,
+    DirectoryService,
+    WebhookService,
+    NotificationService,
+    MeService,
+    MetricsService,
+    CommentService,
+  ],
 })
 export class AppModule {}

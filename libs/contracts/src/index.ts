@@ -2,3 +2,4 @@ export * from './temporal/round-workflow.contract.js';
 export * from './http/round.request.js';
 export * from './http/auth.request.js';
 export * from './http/me.request.js';
+export * from './http/comment.request.js';

@@ -31,3 +31,4 @@ export * from './notification/notification-digest.repository.js';
 export * from './auth/auth.repository.js';
 export * from './me/my-deadlines.query.js';
 export * from './metrics/operational-counts.query.js';
+export * from './comment/comment.repository.js';

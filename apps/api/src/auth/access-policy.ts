@@ -113,6 +113,13 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'GET /api/v1/me/notifications': ['authenticated'],
   'POST /api/v1/me/notifications/:deliveryId/read': ['authenticated'],
   'GET /metrics': ['admin', 'monitoring'],
+  // public comments: anyone comments and reads the visible ones; staff moderate, export and erase on request
+  'POST /api/v1/rounds/:id/comments': ['public'],
+  'GET /api/v1/rounds/:id/comments': ['public'],
+  'POST /api/v1/rounds/:id/comments/:commentId/hide': ['admin', 'secretary'],
+  'GET /api/v1/rounds/:id/comments.csv': ['admin', 'secretary', 'auditor'],
+  'POST /api/v1/comments/erasure': ADMIN,
+  'GET /api/v1/privacy-notice': ['public'],
 
   // OParl 1.1 is a public interface by design
   'GET /oparl/v1/system': ['public'],

@@ -99,6 +99,19 @@ export const PROBLEM_CATALOG = {
     status: 406,
     title: { de: 'Das gewünschte Format wird nicht angeboten', en: 'The requested format is not available' },
   },
+  // public comments
+  'consultation-not-open': {
+    status: 409,
+    title: { de: 'Die öffentliche Beteiligung ist nicht geöffnet', en: 'The public consultation is not open' },
+  },
+  'comment-not-found': {
+    status: 404,
+    title: { de: 'Stellungnahme nicht gefunden', en: 'Comment not found' },
+  },
+  'comment-already-hidden': {
+    status: 409,
+    title: { de: 'Die Stellungnahme ist bereits ausgeblendet', en: 'The comment is already hidden' },
+  },
   'internal-error': {
     status: 500,
     title: { de: 'Interner Fehler', en: 'Internal error' },

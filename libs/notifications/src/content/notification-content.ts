@@ -12,7 +12,8 @@ export interface NotificationContext {
   deadline?: string;
   meeting?: { start: string; invitationDeadline?: string };
   outcome?: string;
-  commentCount?: number;
+  /** When a public consultation closes: the comments it received, visible and hidden by moderation. */
+  comments?: { visible: number; hidden: number };
   reason?: string;
   report?: number;
   /** Where the recipient acts (absolute URL). */
@@ -101,8 +102,13 @@ export function renderNotification(context: NotificationContext): NotificationCo
         ? de ? `Öffentliche Beteiligung beendet: ${context.round.title}` : `Public consultation closed: ${context.round.title}`
         : de ? `Entscheidung: ${stage} – ${outcome}` : `Decision: ${stage} – ${outcome}`;
       lines.push(consultation ? (de ? 'Die öffentliche Beteiligung ist beendet.' : 'The public consultation has closed.') : de ? `Ergebnis: ${outcome}.` : `Outcome: ${outcome}.`);
-      if (consultation && context.commentCount !== undefined) {
-        lines.push(de ? `Eingegangene Stellungnahmen: ${context.commentCount}.` : `Comments received: ${context.commentCount}.`);
+      if (consultation && context.comments) {
+        const { visible, hidden } = context.comments;
+        lines.push(
+          de
+            ? `Eingegangene Stellungnahmen: ${visible + hidden} (öffentlich sichtbar: ${visible}, ausgeblendet: ${hidden}).`
+            : `Comments received: ${visible + hidden} (publicly visible: ${visible}, hidden: ${hidden}).`,
+        );
       }
       break;
     case 'stage.deadline_extended':

@@ -172,6 +172,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       ...(payload.outcome ? { outcome: payload.outcome } : {}),
       ...(payload.reason ? { reason: payload.reason } : {}),
       ...(payload.report !== undefined ? { report: payload.report } : {}),
+      ...(payload.comments ? { comments: payload.comments } : {}),
       link: `${base}/rounds/${payload.round.id}`,
     });
     const ics =

@@ -13,6 +13,7 @@ import { NotificationInboxRepository } from '../notification/notification-inbox.
 import { NotificationDigestRepository } from '../notification/notification-digest.repository.js';
 import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.repository.js';
 import { AuthRepository } from '../auth/auth.repository.js';
+import { CommentRepository } from '../comment/comment.repository.js';
 
 /** The database connection and repositories for a Nest application. */
 @Global()
@@ -44,8 +45,10 @@ import { AuthRepository } from '../auth/auth.repository.js';
     { provide: NotificationDigestRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new NotificationDigestRepository(dataSource) },
     { provide: WebhookSubscriptionRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new WebhookSubscriptionRepository(dataSource) },
     { provide: AuthRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new AuthRepository(dataSource) },
+    // public comments
+    { provide: CommentRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new CommentRepository(dataSource) },
   ],
-  exports: [AuthRepository, OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository],
+  exports: [AuthRepository, OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository, CommentRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

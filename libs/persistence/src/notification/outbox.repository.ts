@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { digestSendAt, isOptedOut, NotificationPreferenceRepository } from './notification-preference.repository.js';
 import { toWebhookCloudEvent } from '../webhook/webhook-cloud-event.util.js';
 import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.repository.js';
+import { CommentRepository, type CommentCounts } from '../comment/comment.repository.js';
 
 export type DeliveryChannel = 'email' | 'inbox' | 'webhook';
 
@@ -29,6 +30,8 @@ export interface NotificationPayload {
   outcome?: string;
   reason?: string;
   report?: number;
+  /** When a public consultation closes: how many comments it received (read from public_comment, never from the workflow). */
+  comments?: CommentCounts;
 }
 
 export interface Recipient {
@@ -74,6 +77,12 @@ export class OutboxRepository {
   /** Writes the notifications of a recorded change; called inside the recording transaction. */
   static async enqueue(manager: EntityManager, tenant: string, state: RoundState, seq: number, changes: RoundChange[]): Promise<void> {
     for (const change of changes) {
+      const closedConsultation =
+        (change.audiences ?? []).length > 0 && (change.action === 'stage.closed' || change.action === 'stage.decided') && change.stageKey
+          ? state.stages.find((candidate) => candidate.key === change.stageKey && candidate.type === 'public_consultation')
+          : undefined;
+      // Counted in the recording's transaction: a comment being stored holds the round row, so it is either counted or refused.
+      const comments = closedConsultation ? await CommentRepository.countFor(manager, tenant, state.id, closedConsultation.key) : undefined;
       for (const audience of change.audiences ?? []) {
         const stage = change.stageKey ? state.stages.find((candidate) => candidate.key === change.stageKey) : undefined;
         const details = (change.details ?? {}) as Record<string, unknown>;
@@ -99,6 +108,7 @@ export class OutboxRepository {
           ...(typeof details.outcome === 'string' ? { outcome: details.outcome } : typeof details.result === 'string' ? { outcome: details.result } : {}),
           ...(typeof details.reason === 'string' ? { reason: details.reason } : {}),
           ...(typeof details.report === 'number' ? { report: details.report } : {}),
+          ...(comments ? { comments } : {}),
         };
         await manager.query(
           `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")

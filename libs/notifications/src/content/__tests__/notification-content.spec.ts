@@ -35,10 +35,20 @@ describe('renderNotification', () => {
       kind: 'stage.closed',
       stage: { key: 'online', type: 'public_consultation', title: { de: 'Online-Diskussion', en: 'Online discussion' } },
       outcome: 'completed',
-      commentCount: 42,
+      comments: { visible: 40, hidden: 2 },
     });
     expect(content.subject).toBe('Öffentliche Beteiligung beendet: Digitale Agenda <2030>');
-    expect(content.text).toContain('Eingegangene Stellungnahmen: 42.');
+    expect(content.text).toContain('Eingegangene Stellungnahmen: 42 (öffentlich sichtbar: 40, ausgeblendet: 2).');
+    const english = renderNotification({
+      ...base,
+      locale: 'en',
+      kind: 'stage.decided',
+      stage: { key: 'online', type: 'public_consultation', title: { de: 'Online-Diskussion', en: 'Online discussion' } },
+      outcome: 'completed',
+      comments: { visible: 0, hidden: 0 },
+    });
+    expect(english.subject).toBe('Public consultation closed: Digitale Agenda <2030>');
+    expect(english.text).toContain('Comments received: 0 (publicly visible: 0, hidden: 0).');
   });
 
   it('should name the notice period in a meeting invitation', () => {
