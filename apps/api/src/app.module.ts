@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule } from '@ratsweg/config';
 import { DatabaseModule } from '@ratsweg/persistence';
 import { AuditController } from './audit/audit.controller.js';
@@ -28,10 +29,13 @@ import { NotificationPreferenceController } from './notification/notification-pr
 import { NotificationService } from './notification/notification.service.js';
 import { AuthModule } from './auth/auth.module.js';
 import { StageAccessService } from './auth/stage-access.service.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { InboundEventController } from './event/inbound-event.controller.js';
+import { InboundEventService } from './event/inbound-event.service.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule, AuthModule],
-  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController],
-  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService],
+  controllers: [HealthController, TemplateController, RoundController, AuditController, OparlController, StageFileController, TenantController, LegislativeTermController, BodyController, PersonController, MembershipController, MeetingController, WebhookController, NotificationPreferenceController, CalendarFeedController, InboxController, MailboxController, InboundEventController],
+  providers: [StageAccessService, TemplateService, RoundService, RoundListService, OparlService, DirectoryService, WebhookService, NotificationService, InboundEventService, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
 })
 export class AppModule {}

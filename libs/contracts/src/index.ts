@@ -1,3 +1,4 @@
 export * from './temporal/round-workflow.contract.js';
 export * from './http/round.request.js';
 export * from './http/auth.request.js';
+export * from './http/event.request.js';

@@ -29,3 +29,5 @@ export * from './notification/notification-preference.repository.js';
 export * from './notification/notification-inbox.repository.js';
 export * from './notification/notification-digest.repository.js';
 export * from './auth/auth.repository.js';
+export * from './idempotency/idempotency.repository.js';
+export * from './inbound-event/inbound-event.repository.js';

@@ -108,6 +108,9 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'PATCH /api/v1/webhooks/:id': ADMIN,
   'DELETE /api/v1/webhooks/:id': ADMIN,
 
+  // inbound events: CloudEvents from integrations (API keys with scope events)
+  'POST /api/v1/events': ['integration'],
+
   // OParl 1.1 is a public interface by design
   'GET /oparl/v1/system': ['public'],
   'GET /oparl/v1/bodies': ['public'],

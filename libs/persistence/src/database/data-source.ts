@@ -20,6 +20,8 @@ import { Notifications1764097200000 } from '../migrations/1764097200000-notifica
 import { NotificationPreferences1764104400000 } from '../migrations/1764104400000-notification-preferences.js';
 import { Webhooks1764100800000 } from '../migrations/1764100800000-webhooks.js';
 import { Auth1764108000000 } from '../migrations/1764108000000-auth.js';
+import { Idempotency1764115200000 } from '../migrations/1764115200000-idempotency.js';
+import { InboundEvents1764118800000 } from '../migrations/1764118800000-inbound-events.js';
 
 export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity, TenantEntity, LegislativeTermEntity, BodyEntity, PersonEntity, MembershipEntity, MeetingEntity, StageFileEntity];
 export const MIGRATIONS = [
@@ -34,6 +36,8 @@ export const MIGRATIONS = [
   Webhooks1764100800000,
   NotificationPreferences1764104400000,
   Auth1764108000000,
+  Idempotency1764115200000,
+  InboundEvents1764118800000,
   // (new migrations are appended here, in timestamp order; TypeORM runs them by timestamp)
 ];
 

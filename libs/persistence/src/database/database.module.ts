@@ -13,6 +13,8 @@ import { NotificationInboxRepository } from '../notification/notification-inbox.
 import { NotificationDigestRepository } from '../notification/notification-digest.repository.js';
 import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.repository.js';
 import { AuthRepository } from '../auth/auth.repository.js';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository.js';
+import { InboundEventRepository } from '../inbound-event/inbound-event.repository.js';
 
 /** The database connection and repositories for a Nest application. */
 @Global()
@@ -44,8 +46,11 @@ import { AuthRepository } from '../auth/auth.repository.js';
     { provide: NotificationDigestRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new NotificationDigestRepository(dataSource) },
     { provide: WebhookSubscriptionRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new WebhookSubscriptionRepository(dataSource) },
     { provide: AuthRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new AuthRepository(dataSource) },
+    // idempotency keys and inbound events
+    { provide: IdempotencyRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new IdempotencyRepository(dataSource) },
+    { provide: InboundEventRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new InboundEventRepository(dataSource) },
   ],
-  exports: [AuthRepository, OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository],
+  exports: [AuthRepository, OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository, IdempotencyRepository, InboundEventRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
