@@ -14,6 +14,9 @@ import { ProblemException, text } from './problem-details/problem.exception.js';
 import { localeFrom } from './i18n/locale.util.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem-details/problem-details.filter.js';
+import { documentIdempotencyKey } from './idempotency/idempotency.openapi.js';
+import { CLOUD_EVENTS_MEDIA_TYPE } from './event/cloud-event.util.js';
+import { documentInboundEvents } from './event/inbound-event.openapi.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -58,6 +61,8 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     const problem = toProblem(error, locale, logger);
     sendProblem(reply, request, problem.document, locale, problem.headers);
   });
+  // Structured-mode CloudEvents (POST /api/v1/events) are JSON under a media type of their own.
+  fastify.addContentTypeParser(CLOUD_EVENTS_MEDIA_TYPE, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   // Stage files arrive as raw bodies of their own media type (only the upload route accepts them).
   fastify.addContentTypeParser([...FILE_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: FILE_SIZE_LIMIT_BYTES }, (_request, body, done) => done(null, body));
   const document = SwaggerModule.createDocument(
@@ -70,6 +75,9 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       .addCookieAuth('ratsweg_session')
       .build(),
   );
+  documentInboundEvents(document);
+  // Last: every POST operation, including those added above, takes an Idempotency-Key.
+  documentIdempotencyKey(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

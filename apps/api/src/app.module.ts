@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule } from '@ratsweg/config';
 import { DatabaseModule } from '@ratsweg/persistence';
 import { AuditController } from './audit/audit.controller.js';
@@ -34,6 +35,9 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { CommentController } from './comment/comment.controller.js';
 import { CommentService } from './comment/comment.service.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { InboundEventController } from './event/inbound-event.controller.js';
+import { InboundEventService } from './event/inbound-event.service.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule, AuthModule],
@@ -58,6 +62,7 @@ import { CommentService } from './comment/comment.service.js';
     MeController,
     MetricsController,
     CommentController,
+    InboundEventController,
   ],
   providers: [
     StageAccessService,
@@ -71,6 +76,8 @@ import { CommentService } from './comment/comment.service.js';
     MeService,
     MetricsService,
     CommentService,
+    InboundEventService,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
 export class AppModule {}

@@ -32,3 +32,5 @@ export * from './auth/auth.repository.js';
 export * from './me/my-deadlines.query.js';
 export * from './metrics/operational-counts.query.js';
 export * from './comment/comment.repository.js';
+export * from './idempotency/idempotency.repository.js';
+export * from './inbound-event/inbound-event.repository.js';

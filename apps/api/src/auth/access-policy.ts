@@ -120,6 +120,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'GET /api/v1/rounds/:id/comments.csv': ['admin', 'secretary', 'auditor'],
   'POST /api/v1/comments/erasure': ADMIN,
   'GET /api/v1/privacy-notice': ['public'],
+  // inbound events: CloudEvents from integrations (API keys with scope events)
+  'POST /api/v1/events': ['integration'],
 
   // OParl 1.1 is a public interface by design
   'GET /oparl/v1/system': ['public'],

@@ -120,6 +120,31 @@ export const PROBLEM_CATALOG = {
     status: 503,
     title: { de: 'Dienst vorübergehend nicht verfügbar', en: 'Service temporarily unavailable' },
   },
+  // idempotency keys and inbound events
+  'idempotency-key-invalid': {
+    status: 400,
+    title: { de: 'Der Idempotency-Key ist ungültig', en: 'The Idempotency-Key is invalid' },
+  },
+  'idempotency-key-reused': {
+    status: 422,
+    title: { de: 'Der Idempotency-Key wurde schon für eine andere Anfrage verwendet', en: 'The Idempotency-Key was used for another request' },
+  },
+  'idempotency-key-in-progress': {
+    status: 409,
+    title: { de: 'Eine Anfrage mit diesem Idempotency-Key läuft noch', en: 'A request with this Idempotency-Key is still running' },
+  },
+  'event-type-unsupported': {
+    status: 422,
+    title: { de: 'Dieser Ereignistyp wird nicht unterstützt', en: 'This event type is not supported' },
+  },
+  'event-id-reused': {
+    status: 422,
+    title: { de: 'Unter dieser Quelle und Id kam schon ein anderes Ereignis', en: 'Another event came with this source and id' },
+  },
+  'event-in-progress': {
+    status: 409,
+    title: { de: 'Dieses Ereignis wird gerade verarbeitet', en: 'This event is being processed' },
+  },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOG;

@@ -132,9 +132,12 @@ export class RoundService {
     };
   }
 
-  async decide(id: string, stageKey: string, request: DecisionRequest, actor: string): Promise<RoundState> {
+  /** `updateId`: the same id given again (a command repeated after a crash) is recorded once by Temporal. */
+  async decide(id: string, stageKey: string, request: DecisionRequest, actor: string, options: { updateId?: string } = {}): Promise<RoundState> {
     const handle = await this.handleForStage(id, stageKey);
-    return this.command(() => handle.executeUpdate(decideStageUpdate, { args: [{ stageKey, actor, ...request }] }));
+    return this.command(() =>
+      handle.executeUpdate(decideStageUpdate, { args: [{ stageKey, actor, ...request }], ...(options.updateId ? { updateId: options.updateId } : {}) }),
+    );
   }
 
   async extendDeadline(id: string, stageKey: string, request: ExtendDeadlineRequest, actor: string): Promise<RoundState> {

@@ -14,6 +14,8 @@ import { NotificationDigestRepository } from '../notification/notification-diges
 import { WebhookSubscriptionRepository } from '../webhook/webhook-subscription.repository.js';
 import { AuthRepository } from '../auth/auth.repository.js';
 import { CommentRepository } from '../comment/comment.repository.js';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository.js';
+import { InboundEventRepository } from '../inbound-event/inbound-event.repository.js';
 
 /** The database connection and repositories for a Nest application. */
 @Global()
@@ -47,8 +49,11 @@ import { CommentRepository } from '../comment/comment.repository.js';
     { provide: AuthRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new AuthRepository(dataSource) },
     // public comments
     { provide: CommentRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new CommentRepository(dataSource) },
+    // idempotency keys and inbound events
+    { provide: IdempotencyRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new IdempotencyRepository(dataSource) },
+    { provide: InboundEventRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new InboundEventRepository(dataSource) },
   ],
-  exports: [AuthRepository, OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository, CommentRepository],
+  exports: [AuthRepository, OutboxRepository, DataSource, RoundRepository, ProcessTemplateRepository, AuditRepository, DirectoryRepository, StageFileRepository, WebhookSubscriptionRepository, NotificationPreferenceRepository, NotificationInboxRepository, NotificationDigestRepository, CommentRepository, IdempotencyRepository, InboundEventRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
