@@ -99,6 +99,19 @@ export const PROBLEM_CATALOG = {
     status: 406,
     title: { de: 'Das gewünschte Format wird nicht angeboten', en: 'The requested format is not available' },
   },
+  // OpenID Connect sign-in
+  'oidc-login-failed': {
+    status: 400,
+    title: { de: 'Die Anmeldung beim Identitätsanbieter konnte nicht abgeschlossen werden', en: 'The sign-in with the identity provider could not be completed' },
+  },
+  'oidc-account-unknown': {
+    status: 403,
+    title: { de: 'Für diese Anmeldung gibt es kein Konto in Ratsweg', en: 'There is no Ratsweg account for this sign-in' },
+  },
+  'identity-provider-unavailable': {
+    status: 502,
+    title: { de: 'Der Identitätsanbieter ist nicht erreichbar', en: 'The identity provider cannot be reached' },
+  },
   'internal-error': {
     status: 500,
     title: { de: 'Interner Fehler', en: 'Internal error' },

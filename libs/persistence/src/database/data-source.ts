@@ -20,6 +20,7 @@ import { Notifications1764097200000 } from '../migrations/1764097200000-notifica
 import { NotificationPreferences1764104400000 } from '../migrations/1764104400000-notification-preferences.js';
 import { Webhooks1764100800000 } from '../migrations/1764100800000-webhooks.js';
 import { Auth1764108000000 } from '../migrations/1764108000000-auth.js';
+import { OidcLogin1764112500000 } from '../migrations/1764112500000-oidc-login.js';
 
 export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity, TenantEntity, LegislativeTermEntity, BodyEntity, PersonEntity, MembershipEntity, MeetingEntity, StageFileEntity];
 export const MIGRATIONS = [
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   Webhooks1764100800000,
   NotificationPreferences1764104400000,
   Auth1764108000000,
+  OidcLogin1764112500000,
   // (new migrations are appended here, in timestamp order; TypeORM runs them by timestamp)
 ];
 
