@@ -96,6 +96,9 @@ function countRequests(app: NestFastifyApplication): void {
 /** Routes limited per client address and minute, and the setting that sizes each limit. */
 const RATE_LIMITED_ROUTES: Record<string, (config: RatswegConfig) => number> = {
   'POST /api/v1/auth/login': (config) => config.RATE_LIMIT_LOGIN_PER_MINUTE,
+  // each start of an OpenID Connect sign-in stores a row until its callback
+  'GET /api/v1/auth/oidc/login': (config) => config.RATE_LIMIT_LOGIN_PER_MINUTE,
+  'GET /api/v1/auth/oidc/callback': (config) => config.RATE_LIMIT_LOGIN_PER_MINUTE,
   'POST /api/v1/rounds/:id/comments': (config) => config.RATE_LIMIT_COMMENTS_PER_MINUTE,
 };
 

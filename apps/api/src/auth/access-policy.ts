@@ -31,6 +31,9 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'PUT /api/v1/me/password': ['authenticated'],
   'POST /api/v1/me/mfa/totp': ['authenticated'],
   'POST /api/v1/me/mfa/totp/confirm': ['authenticated'],
+  // sign-in through the municipality's identity provider (OpenID Connect); 404 unless configured
+  'GET /api/v1/auth/oidc/login': ['public'],
+  'GET /api/v1/auth/oidc/callback': ['public'],
 
   // accounts and API keys
   'GET /api/v1/users': ADMIN,

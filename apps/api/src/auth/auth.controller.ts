@@ -49,20 +49,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResponse> {
     const issued = await this.auth.login({ email: body.email, password: body.password, ...(body.otp ? { otp: body.otp } : {}), ip: request.ip });
-    return this.respondWithSession(issued, reply);
-  }
-
-  /** Also used by the OpenID Connect callback. */
-  async respondWithSession(issued: IssuedSession, reply: FastifyReply): Promise<LoginResponse> {
-    setSessionCookie(reply, issued.token, issued.session.expiresAt, this.config.AUTH_COOKIE_SECURE);
-    const principal = await this.auth.principalFor(issued.user, issued.session);
-    return {
-      accessToken: issued.token,
-      tokenType: 'Bearer',
-      expiresAt: issued.session.expiresAt.toISOString(),
-      mfaEnrollmentRequired: issued.session.mfaPending,
-      user: presentMe(principal, issued.user.totpEnabled),
-    };
+    return respondWithSession(this.auth, issued, reply, this.config.AUTH_COOKIE_SECURE);
   }
 
   @Post('auth/logout')
@@ -116,6 +103,19 @@ export class AuthController {
   async confirmTotp(@CurrentPrincipal() principal: Principal, @Body(new ZodBodyPipe(confirmTotpRequestSchema)) body: ConfirmTotpRequest): Promise<void> {
     await this.auth.confirmTotp(principal, body.otp);
   }
+}
+
+/** Sets the session cookie and returns the answer of a sign-in; also used by the OpenID Connect callback. */
+export async function respondWithSession(auth: AuthService, issued: IssuedSession, reply: FastifyReply, secureCookie: boolean): Promise<LoginResponse> {
+  setSessionCookie(reply, issued.token, issued.session.expiresAt, secureCookie);
+  const principal = await auth.principalFor(issued.user, issued.session);
+  return {
+    accessToken: issued.token,
+    tokenType: 'Bearer',
+    expiresAt: issued.session.expiresAt.toISOString(),
+    mfaEnrollmentRequired: issued.session.mfaPending,
+    user: presentMe(principal, issued.user.totpEnabled),
+  };
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, expires: Date, secure: boolean): void {

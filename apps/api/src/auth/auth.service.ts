@@ -120,7 +120,9 @@ export class AuthService implements OnApplicationBootstrap {
       roles,
       personId: user.personId,
       secretaryOf,
-      mfaPending: session?.mfaPending ?? false,
+      // Evaluated on every request, not only at sign-in: a member promoted to administrator (or
+      // made secretary in the directory) must set up the second factor before acting in that role.
+      mfaPending: session !== undefined && (session.mfaPending || (session.method === 'password' && !user.totpEnabled && this.mfaRequiredForRoles(roles))),
       email: user.email,
       displayName: user.displayName,
       ...(session ? { sessionId: session.id } : {}),
@@ -139,29 +141,31 @@ export class AuthService implements OnApplicationBootstrap {
         subjectId: email,
         details: { ip: attempt.ip, method: 'password', ...details },
       });
-    const lockedUntil = await this.auth.lockedUntil(this.tenant, email);
-    if (lockedUntil) {
+    // Counted before the password is checked: parallel guesses cannot outrun the lock.
+    const counted = await this.auth.registerAttempt(this.tenant, email, this.lockoutPolicy());
+    if (!counted) {
       await audit('login.refused', { reason: 'locked' });
-      throw locked(lockedUntil);
+      throw locked((await this.auth.lockedUntil(this.tenant, email)) ?? new Date(Date.now() + 1000));
     }
     const user = await this.auth.findUserByEmail(this.tenant, email);
     const passwordOk = await verifyPassword(user?.passwordHash ?? null, attempt.password);
     if (!user || !passwordOk || user.disabled) {
-      const until = await this.auth.recordFailure(this.tenant, email, this.lockoutPolicy());
+      const until = counted.lockedUntil;
       await audit('login.failed', { reason: !user ? 'unknown-account' : user.disabled ? 'disabled' : 'wrong-password', ...(until ? { lockedUntil: until.toISOString() } : {}) }, user ?? undefined);
       if (until) throw locked(until);
       throw new ProblemException('invalid-credentials');
     }
     if (user.totpEnabled && user.totpSecret) {
       if (!attempt.otp) {
+        // The first step of a sign-in with a second factor: no failure.
+        await this.auth.forgiveAttempt(this.tenant, email, counted.lockedUntil);
         await audit('login.refused', { reason: 'second-factor-missing' }, user);
         throw new ProblemException('mfa-required', text('Bitte den sechsstelligen Code aus der Authenticator-App angeben (Feld „otp“).', 'Please send the six-digit code from the authenticator app (field "otp").'));
       }
       const step = verifyTotp(user.totpSecret, attempt.otp);
       if (step === null || !(await this.auth.useTotpStep(this.tenant, user.id, step))) {
-        const until = await this.auth.recordFailure(this.tenant, email, this.lockoutPolicy());
         await audit('login.failed', { reason: 'wrong-second-factor' }, user);
-        if (until) throw locked(until);
+        if (counted.lockedUntil) throw locked(counted.lockedUntil);
         throw new ProblemException('mfa-required');
       }
     }
@@ -175,7 +179,11 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** Administrators and secretaries need a second factor when RATSWEG_REQUIRE_MFA is on. */
   mfaRequiredFor(principal: Principal): boolean {
-    return this.config.RATSWEG_REQUIRE_MFA && (principal.roles.has('admin') || principal.roles.has('secretary'));
+    return this.mfaRequiredForRoles(principal.roles);
+  }
+
+  private mfaRequiredForRoles(roles: ReadonlySet<Role>): boolean {
+    return this.config.RATSWEG_REQUIRE_MFA && (roles.has('admin') || roles.has('secretary'));
   }
 
   async issueSession(user: UserRow, method: 'password' | 'oidc', mfaPending: boolean): Promise<IssuedSession> {

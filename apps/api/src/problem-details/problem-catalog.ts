@@ -112,6 +112,19 @@ export const PROBLEM_CATALOG = {
     status: 409,
     title: { de: 'Die Stellungnahme ist bereits ausgeblendet', en: 'The comment is already hidden' },
   },
+  // OpenID Connect sign-in
+  'oidc-login-failed': {
+    status: 400,
+    title: { de: 'Die Anmeldung beim Identitätsanbieter konnte nicht abgeschlossen werden', en: 'The sign-in with the identity provider could not be completed' },
+  },
+  'oidc-account-unknown': {
+    status: 403,
+    title: { de: 'Für diese Anmeldung gibt es kein Konto in Ratsweg', en: 'There is no Ratsweg account for this sign-in' },
+  },
+  'identity-provider-unavailable': {
+    status: 502,
+    title: { de: 'Der Identitätsanbieter ist nicht erreichbar', en: 'The identity provider cannot be reached' },
+  },
   'internal-error': {
     status: 500,
     title: { de: 'Interner Fehler', en: 'Internal error' },

@@ -57,7 +57,8 @@ export class TestSystem {
   }
 
   async startApi(): Promise<void> {
-    this.api = NodeProcess.start('api', 'apps/api/dist/main.js', { ...this.env, PORT: '0' });
+    // A port of the test's choosing (env PORT) when its URL must be known before the start, e.g. as an OpenID Connect redirect URI.
+    this.api = NodeProcess.start('api', 'apps/api/dist/main.js', { PORT: '0', ...this.env });
     const [, url] = await this.api.waitForOutput(/Ratsweg API listening on (http:\/\/\S+?) /);
     this.apiUrl = (url as string).replace('[::1]', '127.0.0.1');
     if (!this.adminToken) {

@@ -153,8 +153,17 @@ export class AuthRepository {
     return rows[0][0] as UserRow;
   }
 
-  async setOidcSubject(tenant: string, id: string, subject: string): Promise<void> {
-    await this.dataSource.query(`UPDATE "app_user" SET "oidc_subject" = $3, "modified_at" = now() WHERE "tenant" = $1 AND "id" = $2`, [tenant, id, subject]);
+  /**
+   * Links an account to its subject at the identity provider, only if it has none yet (a
+   * concurrent or earlier link to another subject wins). False if nothing was linked.
+   */
+  async linkOidcSubject(manager: EntityManager, tenant: string, id: string, subject: string): Promise<boolean> {
+    const rows = (await manager.query(
+      `UPDATE "app_user" SET "oidc_subject" = $3, "modified_at" = now() WHERE "tenant" = $1 AND "id" = $2 AND "oidc_subject" IS NULL
+       AND NOT EXISTS (SELECT 1 FROM "app_user" o WHERE o."tenant" = $1 AND o."oidc_subject" = $3) RETURNING "id"`,
+      [tenant, id, subject],
+    )) as [unknown[], number];
+    return rows[0].length === 1;
   }
 
   /** Stores a TOTP secret waiting for its first code; enabling happens with `enableTotp`. */
@@ -244,26 +253,67 @@ export class AuthRepository {
   }
 
   /**
-   * Counts a failed attempt; from the `freeAttempts`-th failure on the address is locked for
-   * `baseLockMs` doubling with each further failure, at most `maxLockMs`. Returns the lock's end.
+   * Counts a sign-in attempt BEFORE its password is checked, in one statement, so that parallel
+   * attempts cannot all pass a lock that is not set yet. Null while the address is locked (the
+   * attempt is refused and not counted). From the `freeAttempts`-th attempt since the last
+   * success on, the address is locked for `baseLockMs`, doubling with each further one, at most
+   * `maxLockMs` — by the attempt itself, which is still checked: if it succeeds, `clearFailures`
+   * lifts the lock; if not, it is the lock of this failure. `lockedUntil` says which lock this
+   * attempt set (null if none).
    */
-  async recordFailure(tenant: string, email: string, policy: { freeAttempts: number; baseLockMs: number; maxLockMs: number }): Promise<Date | null> {
+  async registerAttempt(
+    tenant: string,
+    email: string,
+    policy: { freeAttempts: number; baseLockMs: number; maxLockMs: number },
+  ): Promise<{ failures: number; lockedUntil: Date | null } | null> {
+    const lock = (failures: string) =>
+      `CASE WHEN ${failures} >= $3 THEN date_trunc('milliseconds', now() + LEAST($5::float8, $4::float8 * power(2, LEAST(30, ${failures} - $3))) * interval '1 millisecond') END`;
     const rows = (await this.dataSource.query(
-      `INSERT INTO "login_throttle" AS t ("tenant", "email", "failures", "last_failure_at") VALUES ($1, $2, 1, now())
-       ON CONFLICT ("tenant", "email") DO UPDATE SET "failures" = t."failures" + 1, "last_failure_at" = now()
-       RETURNING "failures"`,
-      [tenant, email.toLowerCase()],
-    )) as { failures: number }[];
-    const failures = rows[0]?.failures ?? 1;
-    if (failures < policy.freeAttempts) return null;
-    const lockMs = Math.min(policy.maxLockMs, policy.baseLockMs * 2 ** Math.min(30, failures - policy.freeAttempts));
-    const until = new Date(Date.now() + lockMs);
-    await this.dataSource.query(`UPDATE "login_throttle" SET "locked_until" = $3 WHERE "tenant" = $1 AND "email" = $2`, [tenant, email.toLowerCase(), until]);
-    return until;
+      `INSERT INTO "login_throttle" AS t ("tenant", "email", "failures", "last_failure_at", "locked_until") VALUES ($1, $2, 1, now(), ${lock('1')})
+       ON CONFLICT ("tenant", "email") DO UPDATE SET "failures" = t."failures" + 1, "last_failure_at" = now(), "locked_until" = ${lock('(t."failures" + 1)')}
+       WHERE t."locked_until" IS NULL OR t."locked_until" <= now()
+       RETURNING "failures", "locked_until" AS "lockedUntil"`,
+      [tenant, email.toLowerCase(), policy.freeAttempts, policy.baseLockMs, policy.maxLockMs],
+    )) as { failures: number; lockedUntil: Date | null }[];
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Takes back an attempt that was no failure (right password, second factor still to come), and
+   * the lock it set, if any — a lock set by another attempt stays.
+   */
+  async forgiveAttempt(tenant: string, email: string, ownLock: Date | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "login_throttle" SET "failures" = GREATEST("failures" - 1, 0),
+         "locked_until" = CASE WHEN $3::timestamptz IS NOT NULL AND "locked_until" = $3::timestamptz THEN NULL ELSE "locked_until" END
+       WHERE "tenant" = $1 AND "email" = $2`,
+      [tenant, email.toLowerCase(), ownLock],
+    );
   }
 
   async clearFailures(tenant: string, email: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM "login_throttle" WHERE "tenant" = $1 AND "email" = $2`, [tenant, email.toLowerCase()]);
+  }
+
+  // ── OpenID Connect sign-ins under way ──────────────────────────────────────
+
+  /** Keeps nonce and PKCE verifier of a sign-in until its callback; drops expired ones on the way. */
+  async insertOidcLogin(login: { tenant: string; stateHash: string; nonce: string; codeVerifier: string; expiresAt: Date }): Promise<void> {
+    await this.dataSource.query(`DELETE FROM "oidc_login" WHERE "expires_at" < now()`);
+    await this.dataSource.query(
+      `INSERT INTO "oidc_login" ("tenant", "state_hash", "nonce", "code_verifier", "expires_at") VALUES ($1, $2, $3, $4, $5)`,
+      [login.tenant, login.stateHash, login.nonce, login.codeVerifier, login.expiresAt],
+    );
+  }
+
+  /** Takes (deletes) a sign-in under way: each state is good for one callback; null if unknown or expired. */
+  async takeOidcLogin(tenant: string, stateHash: string): Promise<{ nonce: string; codeVerifier: string } | null> {
+    const rows = (await this.dataSource.query(
+      `DELETE FROM "oidc_login" WHERE "tenant" = $1 AND "state_hash" = $2 RETURNING "nonce", "code_verifier" AS "codeVerifier", "expires_at" > now() AS "live"`,
+      [tenant, stateHash],
+    )) as [{ nonce: string; codeVerifier: string; live: boolean }[], number];
+    const row = rows[0][0];
+    return row?.live ? { nonce: row.nonce, codeVerifier: row.codeVerifier } : null;
   }
 
   // ── API keys ───────────────────────────────────────────────────────────────

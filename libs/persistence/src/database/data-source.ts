@@ -21,6 +21,7 @@ import { NotificationPreferences1764104400000 } from '../migrations/176410440000
 import { Webhooks1764100800000 } from '../migrations/1764100800000-webhooks.js';
 import { Auth1764108000000 } from '../migrations/1764108000000-auth.js';
 import { PublicComments1764111600000 } from '../migrations/1764111600000-public-comments.js';
+import { OidcLogin1764112500000 } from '../migrations/1764112500000-oidc-login.js';
 import { Idempotency1764115200000 } from '../migrations/1764115200000-idempotency.js';
 import { InboundEvents1764118800000 } from '../migrations/1764118800000-inbound-events.js';
 
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   NotificationPreferences1764104400000,
   Auth1764108000000,
   PublicComments1764111600000,
+  OidcLogin1764112500000,
   Idempotency1764115200000,
   InboundEvents1764118800000,
   // (new migrations are appended here, in timestamp order; TypeORM runs them by timestamp)
