@@ -15,6 +15,7 @@ import { localeFrom } from './i18n/locale.util.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem-details/problem-details.filter.js';
 import { documentIdempotencyKey } from './idempotency/idempotency.openapi.js';
+import { documentAccess } from './auth/access.openapi.js';
 import { CLOUD_EVENTS_MEDIA_TYPE } from './event/cloud-event.util.js';
 import { documentInboundEvents } from './event/inbound-event.openapi.js';
 
@@ -76,6 +77,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       .build(),
   );
   documentInboundEvents(document);
+  documentAccess(document, Object.keys(RATE_LIMITED_ROUTES));
   // Last: every POST operation, including those added above, takes an Idempotency-Key.
   documentIdempotencyKey(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
@@ -94,7 +96,7 @@ function countRequests(app: NestFastifyApplication): void {
 }
 
 /** Routes limited per client address and minute, and the setting that sizes each limit. */
-const RATE_LIMITED_ROUTES: Record<string, (config: RatswegConfig) => number> = {
+export const RATE_LIMITED_ROUTES: Record<string, (config: RatswegConfig) => number> = {
   'POST /api/v1/auth/login': (config) => config.RATE_LIMIT_LOGIN_PER_MINUTE,
   // each start of an OpenID Connect sign-in stores a row until its callback
   'GET /api/v1/auth/oidc/login': (config) => config.RATE_LIMIT_LOGIN_PER_MINUTE,

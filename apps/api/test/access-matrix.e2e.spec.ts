@@ -106,6 +106,18 @@ describe('the access matrix: every route for every role', () => {
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
     expect([...documented].sort()).toEqual([...ROUTES].sort());
+    // The document tells every caller who may call an operation and what a refusal looks like.
+    for (const [path, operations] of Object.entries(document.body.paths as Record<string, Record<string, { 'x-ratsweg-access': string[]; security: unknown[]; responses: Record<string, unknown> }>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const rule = ACCESS_POLICY[`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`];
+        expect(operation['x-ratsweg-access']).toEqual(rule);
+        if (rule?.includes('public')) {
+          expect(operation.security).toEqual([]);
+        } else {
+          expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
+        }
+      }
+    }
   });
 
   it.each(ROUTES)('%s', async (routeKey) => {
