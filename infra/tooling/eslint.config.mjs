@@ -12,7 +12,7 @@ export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '.data/**', 'coverage/**', 'tmp/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname },
     },
@@ -28,6 +28,9 @@ export default tseslint.config(
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
+            // The web application runs in the browser: it takes only the pure shared libraries (and only their types, see below).
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:pure'], bannedExternalImports: BANNED_IN_PURE_CODE },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:util', 'type:data-access', 'type:workflows'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:pure', 'type:util', 'type:data-access'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:pure', 'type:util'] },
@@ -48,6 +51,28 @@ export default tseslint.config(
         {
           paths: NODE_BUILTINS.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow and pure code.' })),
           patterns: [{ group: ['node:*'], message: 'Node built-ins are not allowed in workflow and pure code.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The web application has its own compiler settings (DOM, JSX, bundler resolution).
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { project: ['../../apps/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ratsweg/*'],
+              allowTypeImports: true,
+              message: 'The browser bundle takes only types from the shared libraries: their values pull in zod, luxon and Temporal code.',
+            },
+            { group: ['node:*'], message: 'The web application runs in the browser.' },
+          ],
         },
       ],
     },

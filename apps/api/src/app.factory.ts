@@ -18,6 +18,7 @@ import { documentIdempotencyKey } from './idempotency/idempotency.openapi.js';
 import { documentAccess } from './auth/access.openapi.js';
 import { CLOUD_EVENTS_MEDIA_TYPE } from './event/cloud-event.util.js';
 import { documentInboundEvents } from './event/inbound-event.openapi.js';
+import { serveWebApp } from './web/web-app.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -32,6 +33,7 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   const config = app.get<RatswegConfig>(RATSWEG_CONFIG);
   await harden(app, config);
   countRequests(app);
+  await serveWebApp(app, new Logger('Web'), config.WEB_DIST_DIR);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON (and YAML for templates) only: any other body is refused with 415 instead of reaching a route as a string.
   fastify.removeContentTypeParser(['text/plain']);

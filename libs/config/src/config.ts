@@ -57,6 +57,8 @@ export const configSchema = z
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_REDIRECT_URI: z.string().url().optional(),
+  /** The built web application the API serves at `/`; apps/web/dist next to the API when absent. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
   /** Where the browser goes after an OpenID Connect sign-in. */
   OIDC_POST_LOGIN_REDIRECT: z.string().min(1).default('/'),
 })

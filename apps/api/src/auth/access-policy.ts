@@ -123,6 +123,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'GET /api/v1/rounds/:id/comments.csv': ['admin', 'secretary', 'auditor'],
   'POST /api/v1/comments/erasure': ADMIN,
   'GET /api/v1/privacy-notice': ['public'],
+  // the web application's public consultation page: the round's public facts only
+  'GET /api/v1/rounds/:id/consultation': ['public'],
   // inbound events: CloudEvents from integrations (API keys with scope events)
   'POST /api/v1/events': ['integration'],
 

@@ -19,7 +19,7 @@ import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
 import { COMMENTS_CSV_MEDIA_TYPE } from './comment-csv.util.js';
 import type { ModeratedCommentResponse } from './comment.presenter.js';
-import { CommentService, type CommentPage, type CreatedCommentResponse } from './comment.service.js';
+import { CommentService, type CommentPage, type ConsultationResponse, type CreatedCommentResponse } from './comment.service.js';
 import type { PrivacyNoticeResponse } from './privacy-notice.js';
 
 /**
@@ -48,6 +48,51 @@ export class CommentController {
     @Headers('accept-language') acceptLanguage: string | undefined,
   ): Promise<CreatedCommentResponse> {
     return this.comments.create(id, body, localeFrom(acceptLanguage));
+  }
+
+  @Get('rounds/:id/consultation')
+  @ApiOperation({
+    summary: "The public facts of a round's public consultation, for its public page (no account needed)",
+    description:
+      'Title of the round, the consultation stage that matters now (open, else the next, else the last) with its deadline and whether it takes comments (`state`: upcoming, open, closed), ' +
+      'and how many comments it received. Nothing else of the round: the full round is for staff (GET /api/v1/rounds/{id}).',
+  })
+  @ApiResponse({
+    status: 200,
+    schema: {
+      type: 'object',
+      required: ['roundId', 'title', 'roundStatus', 'stage', 'commentCount', 'visibleCommentCount'],
+      properties: {
+        roundId: { type: 'string', format: 'uuid' },
+        title: { type: 'string' },
+        roundStatus: { type: 'string', enum: ['running', 'completed', 'cancelled', 'failed'] },
+        stage: {
+          type: 'object',
+          nullable: true,
+          required: ['key', 'title', 'state'],
+          properties: {
+            key: { type: 'string' },
+            title: { type: 'string' },
+            state: { type: 'string', enum: ['upcoming', 'open', 'closed'] },
+            openedAt: { type: 'string', format: 'date-time' },
+            closedAt: { type: 'string', format: 'date-time' },
+            deadline: { type: 'string', format: 'date-time' },
+          },
+        },
+        commentCount: { type: 'integer', description: 'comments received, hidden ones included' },
+        visibleCommentCount: { type: 'integer' },
+      },
+    },
+  })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async consultation(
+    @Param('id') id: string,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ConsultationResponse> {
+    const locale = localeFrom(acceptLanguage);
+    void reply.header('content-language', locale).header('vary', 'Accept-Language');
+    return this.comments.consultation(id, locale);
   }
 
   @Get('rounds/:id/comments')

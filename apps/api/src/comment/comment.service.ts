@@ -19,6 +19,27 @@ export interface CreatedCommentResponse extends CommentResponse {
   privacyNotice: string;
 }
 
+/** What the public may know about a round's public consultation (GET /api/v1/rounds/{id}/consultation). */
+export interface ConsultationResponse {
+  roundId: string;
+  title: string;
+  roundStatus: RoundState['status'];
+  /** The consultation that matters now: the open one, else the next one, else the last one; null when the round has none. */
+  stage: {
+    key: string;
+    title: string;
+    /** `open` only while comments are taken: open, and its deadline not yet passed. */
+    state: 'upcoming' | 'open' | 'closed';
+    openedAt?: string;
+    closedAt?: string;
+    deadline?: string;
+  } | null;
+  /** Comments received on that stage, hidden ones included. */
+  commentCount: number;
+  /** Comments on that stage that the public sees. */
+  visibleCommentCount: number;
+}
+
 export interface CommentPage {
   data: (CommentResponse | ModeratedCommentResponse)[];
   next?: string;
@@ -64,6 +85,31 @@ export class CommentService {
     // Closed between the look at the round and the insert (deadline, decision).
     if (!row) throw consultationNotOpen(await this.rounds.get(roundId), Date.now());
     return { ...presentComment(row), privacyNotice: privacyNoticeSummary(locale) };
+  }
+
+  /** The public facts of a round's consultation, for the public consultation page: nothing staff-only. */
+  async consultation(roundId: string, locale: Locale): Promise<ConsultationResponse> {
+    const round = await this.rounds.get(roundId);
+    const now = Date.now();
+    const stage = currentConsultation(round, now);
+    const counts = stage ? await this.comments.countByStage(this.tenant, round.id, stage.key) : { visible: 0, hidden: 0 };
+    return {
+      roundId: round.id,
+      title: round.title,
+      roundStatus: round.status,
+      stage: stage
+        ? {
+            key: stage.key,
+            title: stage.title[locale],
+            state: openConsultation(round, now) === stage ? 'open' : round.status === 'running' && stage.status === 'pending' ? 'upcoming' : 'closed',
+            ...(stage.openedAt ? { openedAt: stage.openedAt } : {}),
+            ...(stage.closedAt ? { closedAt: stage.closedAt } : {}),
+            ...(stage.deadline ? { deadline: stage.deadline.at } : {}),
+          }
+        : null,
+      commentCount: counts.visible + counts.hidden,
+      visibleCommentCount: counts.visible,
+    };
   }
 
   /** A round's comments, oldest first: the visible ones for everybody, hidden ones too for staff who ask. */
@@ -173,6 +219,18 @@ export function openConsultation(round: RoundState, now: number): StageState | u
   if (round.status !== 'running') return undefined;
   return round.stages.find(
     (stage) => stage.type === 'public_consultation' && stage.status === 'open' && (!stage.deadline || Date.parse(stage.deadline.at) > now),
+  );
+}
+
+/** The consultation a visitor cares about: the one taking comments, else one still open past its deadline, else the next to come, else the last. */
+function currentConsultation(round: RoundState, now: number): StageState | undefined {
+  const consultations = round.stages.filter((stage) => stage.type === 'public_consultation');
+  return (
+    openConsultation(round, now) ??
+    consultations.find((stage) => stage.status === 'open') ??
+    (round.status === 'running' ? consultations.find((stage) => stage.status === 'pending') : undefined) ??
+    [...consultations].reverse().find((stage) => stage.status === 'completed' || stage.status === 'skipped') ??
+    consultations[0]
   );
 }
 

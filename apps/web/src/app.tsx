@@ -1,0 +1,81 @@
+import { useEffect } from 'react';
+import { createBrowserRouter, Link, Navigate, RouterProvider } from 'react-router';
+import { ErrorNotice, Loading, RequireStaff } from './components/common';
+import { Layout, PageTitle } from './components/layout';
+import { I18nProvider, useI18n } from './i18n';
+import { ConsultationPage } from './pages/consultation';
+import { DashboardPage } from './pages/dashboard';
+import { RoundPage } from './pages/round';
+import { SignInPage } from './pages/sign-in';
+import { isStaff, SessionProvider, useSession } from './session';
+
+/** `/`: the overview for signed-in staff, the sign-in page for everybody else. */
+function Home() {
+  const { me, refresh } = useSession();
+  useEffect(() => {
+    if (me === undefined) refresh().catch(() => undefined);
+  }, [me, refresh]);
+  if (me === undefined) return <Loading />;
+  return <Navigate to={isStaff(me) ? '/runden' : '/anmelden'} replace />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <>
+      <PageTitle>{t('notFound.title')}</PageTitle>
+      <p>{t('notFound.text')}</p>
+      <p>
+        <Link to="/">{t('notFound.home')}</Link>
+      </p>
+    </>
+  );
+}
+
+function RouteError() {
+  return (
+    <main id="inhalt">
+      <ErrorNotice error={new Error('Unexpected error')} onRetry={() => window.location.reload()} />
+    </main>
+  );
+}
+
+/** Client-side routes; the API answers every one of these paths with index.html. */
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    errorElement: <RouteError />,
+    children: [
+      { path: '/', element: <Home /> },
+      { path: '/anmelden', element: <SignInPage /> },
+      {
+        path: '/runden',
+        element: (
+          <RequireStaff>
+            <DashboardPage />
+          </RequireStaff>
+        ),
+      },
+      {
+        path: '/runden/:id',
+        element: (
+          <RequireStaff>
+            <RoundPage />
+          </RequireStaff>
+        ),
+      },
+      { path: '/beteiligung/:roundId', element: <ConsultationPage /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <RouterProvider router={router} />
+      </SessionProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,121 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { api, ApiError } from '../api';
+import { errorMessage } from '../components/common';
+import { PageTitle } from '../components/layout';
+import { useI18n } from '../i18n';
+import { useSession } from '../session';
+import type { LoginRequest, LoginResponse } from '../types';
+
+/** Only paths of this application after sign-in, never another site. */
+function safeTarget(value: string | null): string {
+  return value && /^\/(?!\/)/.test(value) && !value.startsWith('/api/') ? value : '/runden';
+}
+
+/** E-mail address and password; the second-factor code field appears when the API asks for it. */
+export function SignInPage() {
+  const { t } = useI18n();
+  const { signedIn } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [otp, setOtp] = useState('');
+  const [needsOtp, setNeedsOtp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const otpInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (needsOtp) otpInput.current?.focus();
+  }, [needsOtp]);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body: LoginRequest = { email, password, ...(needsOtp && otp ? { otp: otp.trim() } : {}) };
+      const answer = await api<LoginResponse>('/api/v1/auth/login', { method: 'POST', body });
+      if (answer.mfaEnrollmentRequired) {
+        setNotice(t('signIn.mfaEnrollment'));
+        return;
+      }
+      signedIn(answer.user);
+      await navigate(safeTarget(params.get('weiter')), { replace: true });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'mfa-required') {
+        if (needsOtp) setError(caught.problem.detail ?? t('signIn.otpNeeded'));
+        setNeedsOtp(true);
+      } else if (caught instanceof ApiError && caught.status === 401) {
+        setError(caught.problem.detail ?? t('signIn.failed'));
+      } else {
+        setError(errorMessage(caught, t('error.network')));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="narrow">
+      <PageTitle>{t('signIn.title')}</PageTitle>
+      <p>{t('signIn.intro')}</p>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          <p>{error}</p>
+        </div>
+      ) : null}
+      {notice ? (
+        <div className="notice" role="status">
+          <p>{notice}</p>
+        </div>
+      ) : null}
+      <form className="form" onSubmit={(event) => void submit(event)} noValidate={false}>
+        <div className="field">
+          <label htmlFor="email">{t('signIn.email')}</label>
+          <input id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="password">{t('signIn.password')}</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+        </div>
+        {needsOtp ? (
+          <div className="field">
+            <p className="notice" role="status">
+              {t('signIn.otpNeeded')}
+            </p>
+            <label htmlFor="otp">{t('signIn.otp')}</label>
+            <input
+              id="otp"
+              name="otp"
+              ref={otpInput}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              required
+              aria-describedby="otp-hint"
+              value={otp}
+              onChange={(event) => setOtp(event.target.value)}
+            />
+            <p id="otp-hint" className="hint">
+              {t('signIn.otpHint')}
+            </p>
+          </div>
+        ) : null}
+        <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
+          {busy ? t('signIn.submitting') : t('signIn.submit')}
+        </button>
+      </form>
+      <p className="separator">{t('signIn.or')}</p>
+      <p>
+        {/* A full page load: the API redirects to the municipality's identity provider. */}
+        <a className="button" href="/api/v1/auth/oidc/login">
+          {t('signIn.oidc')}
+        </a>
+      </p>
+    </div>
+  );
+}
