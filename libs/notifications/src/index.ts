@@ -4,3 +4,4 @@ export * from './dispatch/notification-dispatcher.service.js';
 export * from './webhook/webhook-signature.util.js';
 export * from './webhook/webhook-sender.js';
 export * from './dispatch/digest.util.js';
+export * from './calendar/notification-calendar.util.js';

@@ -39,12 +39,14 @@ export class MeController {
   @Get('notifications')
   @ApiOperation({
     summary: "The signed-in user's inbox, newest first",
-    description: "The linked person's notifications and, for administrators, the administrators' shared inbox, merged.",
+    description:
+      "The linked person's notifications, the user account's own (e.g. as the administrator of a round the user started) and, for administrators, " +
+      "the administrators' shared inbox, merged; a shared entry the user also got personally appears once, as the user's own.",
   })
   @ApiQuery({ name: 'unread', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
   @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, schema: pageSchema('notifications: id, inbox (person | administrators), subject, text, createdAt, readAt') })
+  @ApiResponse({ status: 200, schema: pageSchema('notifications: id, inbox (person | user | administrators), subject, text, createdAt, readAt') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 401, ...PROBLEM_RESPONSE })
   async notifications(

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { MyDeadlinesQuery, MyNotificationsQuery } from '@ratsweg/contracts';
 import { isUuid } from '@ratsweg/domain';
-import { listMyDeadlines, NotificationInboxRepository, type InboxEntry, type MyDeadlineRow } from '@ratsweg/persistence';
+import { ADMINISTRATORS_INBOX, listMyDeadlines, NotificationInboxRepository, type InboxEntry, type MyDeadlineRow } from '@ratsweg/persistence';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../directory/directory-cursor.util.js';
@@ -26,8 +26,11 @@ export interface MyDeadlineResponse {
 
 export interface MyNotificationResponse {
   id: string;
-  /** Whose inbox the entry is in: the person's own or the administrators' shared one. */
-  inbox: 'person' | 'administrators';
+  /**
+   * Whose inbox the entry is in: the linked person's, the user account's own (e.g. as the
+   * administrator of a round the user started), or the administrators' shared one.
+   */
+  inbox: 'person' | 'user' | 'administrators';
   subject: string;
   text: string;
   createdAt: string;
@@ -39,7 +42,7 @@ export interface Page<T> {
   next?: string;
 }
 
-const ADMINISTRATORS = 'role:administrator';
+const ADMINISTRATORS = ADMINISTRATORS_INBOX;
 /** A PostgreSQL timestamptz as text, e.g. `2026-11-25 10:00:00.123456+00`. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 const STAGE_KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -78,7 +81,10 @@ export class MeService {
     };
   }
 
-  /** The person's inbox and, for administrators, the shared administrators' inbox, newest first. */
+  /**
+   * The person's inbox, the user account's own and, for administrators, the shared administrators'
+   * inbox, newest first; a shared entry the user also got in an own inbox is shown once, as the own one.
+   */
   async notifications(principal: Principal, query: MyNotificationsQuery): Promise<Page<MyNotificationResponse>> {
     let after: { sortKey: string; id: string } | undefined;
     if (query.cursor) {
@@ -91,6 +97,7 @@ export class MeService {
     const rows = await this.inbox.listInboxes(this.tenant, recipients, query.limit + 1, {
       ...(after ? { after } : {}),
       ...(query.unread ? { unreadOnly: true } : {}),
+      shared: ADMINISTRATORS,
     });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
@@ -107,7 +114,11 @@ export class MeService {
 }
 
 function recipientsOf(principal: Principal): string[] {
-  return [...(principal.personId ? [`person:${principal.personId}`] : []), ...(principal.roles.has('admin') ? [ADMINISTRATORS] : [])];
+  return [
+    ...(principal.personId ? [`person:${principal.personId}`] : []),
+    ...(principal.kind === 'user' ? [`user:${principal.id}`] : []),
+    ...(principal.roles.has('admin') ? [ADMINISTRATORS] : []),
+  ];
 }
 
 function decodeDeadlineCursor(cursor: string): { deadlineAt: string; roundId: string; stageKey: string } {
@@ -136,7 +147,7 @@ function presentDeadline(row: MyDeadlineRow, locale: Locale, now: Date): MyDeadl
 function presentNotification(entry: InboxEntry & { recipient: string }): MyNotificationResponse {
   return {
     id: entry.id,
-    inbox: entry.recipient === ADMINISTRATORS ? 'administrators' : 'person',
+    inbox: entry.recipient === ADMINISTRATORS ? 'administrators' : entry.recipient.startsWith('user:') ? 'user' : 'person',
     subject: entry.subject,
     text: entry.text,
     createdAt: new Date(entry.createdAt).toISOString(),

@@ -1,4 +1,4 @@
-import type { CalendarEvent } from '@ratsweg/notifications';
+import { calendarSequence, deadlineUid, meetingUid, type CalendarEvent } from '@ratsweg/notifications';
 import type { CalendarFeedSource } from '@ratsweg/persistence';
 
 type Locale = 'de' | 'en';
@@ -7,8 +7,9 @@ type Locale = 'de' | 'en';
  * The events of a personal calendar feed: the meetings of the person's bodies (from the
  * directory, and the meeting dates of open meeting-bound stages of running rounds for those
  * bodies) and the deadlines of those rounds' open stages. UIDs are stable per round, stage and
- * kind (a round's meeting has the same UID as its e-mailed invitation); SEQUENCE is the stage's
- * `deadlineRevision`, so a moved meeting or deadline replaces the entry in calendar clients.
+ * kind (a round's meeting and deadline have the same UIDs as the e-mailed calendar entries); SEQUENCE
+ * grows with the stage's `deadlineRevision` and its openings (`calendarSequence`), so a moved meeting
+ * or deadline replaces the entry in calendar clients.
  */
 export function calendarFeedEvents(source: CalendarFeedSource, baseUrl: string, locale: Locale): CalendarEvent[] {
   const events: CalendarEvent[] = [];
@@ -20,32 +21,35 @@ export function calendarFeedEvents(source: CalendarFeedSource, baseUrl: string, 
     for (const stage of round.stages) {
       if (stage.status !== 'open' || !stage.body || !bodies.has(stage.body)) continue;
       const title = `${stage.title[locale]}: ${round.title}`;
+      const sequence = calendarSequence(stage.iteration, stage.deadlineRevision);
       if (stage.meeting) {
         roundMeetings.add(`${round.id}:${stage.meeting.key}`);
-        events.push({ uid: `${round.id}.${stage.key}.meeting@ratsweg`, sequence: stage.deadlineRevision, start: stage.meeting.start, summary: title, url, stamp });
+        events.push({ uid: meetingUid(round.id, stage.key), sequence, start: stage.meeting.start, summary: title, url, stamp });
       }
       if (stage.deadline) {
         events.push({
-          uid: `${round.id}.${stage.key}.deadline@ratsweg`,
-          sequence: stage.deadlineRevision,
+          uid: deadlineUid(round.id, stage.key),
+          sequence,
           start: stage.deadline.at,
           end: stage.deadline.at,
           summary: `${locale === 'de' ? 'Frist' : 'Deadline'}: ${title}`,
           description: stage.deadline.rule[locale],
           url,
           stamp,
+          transparent: true,
         });
       }
       if (stage.invitationDeadline) {
         events.push({
           uid: `${round.id}.${stage.key}.invitation-deadline@ratsweg`,
-          sequence: stage.deadlineRevision,
+          sequence,
           start: stage.invitationDeadline.at,
           end: stage.invitationDeadline.at,
           summary: `${locale === 'de' ? 'Ladungsfrist' : 'Invitation deadline'}: ${title}`,
           description: stage.invitationDeadline.rule[locale],
           url,
           stamp,
+          transparent: true,
         });
       }
     }

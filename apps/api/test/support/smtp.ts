@@ -8,11 +8,15 @@ export interface ReceivedMail {
   messageId: string;
   text: string;
   ics?: string;
+  /** File name and full content type (with `method=`) of the calendar part, when there is one. */
+  icsFile?: { filename?: string; contentType: string };
 }
 
 /** A real SMTP server on 127.0.0.1 that keeps what it receives; it can go down and come back on the same port. */
 export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
+  /** Connection errors the server reported after it started listening, e.g. ECONNRESET of a killed sender. */
+  readonly connectionErrors: Error[] = [];
   private server?: SMTPServer;
   port = 0;
 
@@ -34,13 +38,25 @@ export class TestSmtpServer {
           .then(async (mail: ParsedMail) => {
             if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
             for (const recipient of session.envelope.rcptTo) {
-              const ics = mail.attachments.find((attachment) => attachment.contentType.startsWith('text/calendar'))?.content.toString('utf8');
+              const calendar = mail.attachments.find((attachment) => attachment.contentType.startsWith('text/calendar'));
+              const contentType = calendar?.headers.get('content-type') as { value: string; params?: Record<string, string> } | string | undefined;
               this.received.push({
                 to: recipient.address,
                 subject: mail.subject ?? '',
                 messageId: mail.messageId ?? '',
                 text: mail.text ?? '',
-                ...(ics ? { ics } : {}),
+                ...(calendar
+                  ? {
+                      ics: calendar.content.toString('utf8'),
+                      icsFile: {
+                        ...(calendar.filename ? { filename: calendar.filename } : {}),
+                        contentType:
+                          typeof contentType === 'object'
+                            ? [contentType.value, ...Object.entries(contentType.params ?? {}).map(([name, value]) => `${name}=${value}`)].join('; ')
+                            : (contentType ?? calendar.contentType),
+                      },
+                    }
+                  : {}),
               });
             }
             callback();
@@ -52,6 +68,9 @@ export class TestSmtpServer {
       this.server?.once('error', reject);
       this.server?.listen(this.port, '127.0.0.1', () => resolve());
     });
+    // A client that vanishes in the middle of a message (a worker killed while sending) is reported
+    // as an error of the server; without a listener it would end the test process.
+    this.server.on('error', (error: Error) => this.connectionErrors.push(error));
     return this;
   }
 

@@ -16,6 +16,29 @@ export interface CalendarEvent {
   /** When the event was last changed (DTSTAMP / LAST-MODIFIED). */
   stamp: string;
   status?: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
+  /** TRANSP:TRANSPARENT — the entry does not block the calendar's time (a deadline, not an appointment). */
+  transparent?: boolean;
+}
+
+export type CalendarMethod = 'PUBLISH' | 'REQUEST' | 'CANCEL';
+
+/** How far apart the SEQUENCE numbers of two openings of a stage lie: room for this many moves of one opening's date. */
+const SEQUENCE_PER_ITERATION = 1000;
+
+/**
+ * The SEQUENCE of a stage's calendar entry (its meeting or its deadline): grows whenever the date
+ * moves (`revision`, the stage's `deadlineRevision`) and whenever the stage opens again
+ * (`iteration`; a postponed or returned stage starts again at revision 0), so every later version
+ * replaces the earlier one in calendar clients. The first opening's SEQUENCE is the revision itself.
+ */
+export function calendarSequence(iteration: number, revision: number): number {
+  return Math.max(0, Math.trunc(iteration) - 1) * SEQUENCE_PER_ITERATION + Math.max(0, Math.trunc(revision));
+}
+
+/** The METHOD of an iCalendar object, e.g. to label the MIME part it travels in. */
+export function calendarMethodOf(ics: string): CalendarMethod | undefined {
+  const method = /^METHOD:(PUBLISH|REQUEST|CANCEL)\r?$/m.exec(ics)?.[1];
+  return method as CalendarMethod | undefined;
 }
 
 /** RFC 5545 text escaping: backslash, semicolon, comma and newlines. */
@@ -76,7 +99,7 @@ const VTIMEZONE = [
  * An iCalendar object (RFC 5545) with the given events in Europe/Berlin local time. `method`
  * is `PUBLISH` for feeds, `REQUEST` for an invitation attached to a mail, `CANCEL` for a withdrawn one.
  */
-export function icsCalendar(events: CalendarEvent[], options: { method?: 'PUBLISH' | 'REQUEST' | 'CANCEL'; name?: string } = {}): string {
+export function icsCalendar(events: CalendarEvent[], options: { method?: CalendarMethod; name?: string } = {}): string {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -101,6 +124,7 @@ export function icsCalendar(events: CalendarEvent[], options: { method?: 'PUBLIS
         ...(event.location ? [`LOCATION:${escapeText(event.location)}`] : []),
         ...(event.url ? [`URL:${event.url}`] : []),
         `STATUS:${event.status ?? 'CONFIRMED'}`,
+        ...(event.transparent ? ['TRANSP:TRANSPARENT'] : []),
         'END:VEVENT',
       ];
     }),

@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { RoundAction, StageType } from '@ratsweg/domain';
 import { OutboxRepository, WebhookSubscriptionRepository, type DueDelivery, type NotificationRow, type Recipient, type RenderedDelivery } from '@ratsweg/persistence';
-import nodemailer, { type Transporter } from 'nodemailer';
-import { icsCalendar } from '../calendar/ics.util.js';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { calendarMethodOf } from '../calendar/ics.util.js';
+import { calendarAttachmentName, notificationCalendar } from '../calendar/notification-calendar.util.js';
 import { renderNotification } from '../content/notification-content.js';
 import { NotificationDigestRepository } from '@ratsweg/persistence';
 import { composeDigests, type Digest } from './digest.util.js';
@@ -141,7 +142,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
           html: delivery.bodyHtml,
           messageId: delivery.messageId,
           headers: { 'X-Ratsweg-Delivery': delivery.idempotencyKey },
-          ...(delivery.ics ? { icalEvent: { method: 'REQUEST', filename: 'einladung.ics', content: delivery.ics } } : {}),
+          ...calendarPart(delivery),
         });
       } else {
         await this.outbox.deliverLocally(delivery);
@@ -162,6 +163,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private render(notification: NotificationRow, recipient: Recipient): RenderedDelivery[] {
     const payload = notification.payload;
     const base = (this.config.PUBLIC_BASE_URL ?? `http://${this.config.HOST}:${this.config.PORT}`).replace(/\/$/, '');
+    const link = `${base}/rounds/${payload.round.id}`;
     const content = renderNotification({
       kind: notification.kind as RoundAction,
       locale: recipient.locale,
@@ -173,24 +175,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       ...(payload.reason ? { reason: payload.reason } : {}),
       ...(payload.report !== undefined ? { report: payload.report } : {}),
       ...(payload.comments ? { comments: payload.comments } : {}),
-      link: `${base}/rounds/${payload.round.id}`,
+      link,
     });
-    const ics =
-      payload.meeting && payload.stage && (notification.kind === 'meeting.invitation' || notification.kind === 'stage.meeting_moved')
-        ? icsCalendar(
-            [
-              {
-                uid: `${payload.round.id}.${payload.stage.key}.meeting@ratsweg`,
-                sequence: payload.meeting.sequence ?? 0,
-                start: payload.meeting.start,
-                summary: `${payload.stage.title[recipient.locale]}: ${payload.round.title}`,
-                url: `${base}/rounds/${payload.round.id}`,
-                stamp: payload.at,
-              },
-            ],
-            { method: 'REQUEST' },
-          )
-        : undefined;
+    const ics = notificationCalendar(notification.kind, payload, recipient.locale, link);
     const deliveries: RenderedDelivery[] = [{ channel: 'inbox', recipient, ...content, ...(ics ? { ics } : {}) }];
     if (recipient.email) deliveries.push({ channel: 'email', recipient, ...content, ...(ics ? { ics } : {}) });
     return deliveries;
@@ -251,4 +238,17 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       if (giveUp) this.logger.error(`Digest for ${digest.recipient} failed for good after ${digest.attempts} attempts: ${message}`);
     }
   }
+}
+
+/**
+ * How a delivery's calendar object travels: an invitation (METHOD:REQUEST) as nodemailer's
+ * calendar event (a text/calendar alternative that mail clients offer to accept, plus the file);
+ * an offered entry such as a deadline (METHOD:PUBLISH) as an ordinary .ics attachment.
+ */
+function calendarPart(delivery: DueDelivery): Partial<SendMailOptions> {
+  if (!delivery.ics) return {};
+  const method = calendarMethodOf(delivery.ics) ?? 'PUBLISH';
+  const filename = calendarAttachmentName(method, delivery.locale === 'en' ? 'en' : 'de');
+  if (method === 'REQUEST') return { icalEvent: { method, filename, content: delivery.ics } };
+  return { attachments: [{ filename, content: delivery.ics, contentType: `text/calendar; charset=utf-8; method=${method}` }] };
 }

@@ -49,22 +49,31 @@ export class NotificationInboxRepository {
   }
 
   /**
-   * Inbox deliveries of several recipients together (a person and the administrators' shared inbox),
-   * newest first, with the recipient of each; `unreadOnly` leaves out what was read.
+   * Inbox deliveries of several recipients together (a person, a user account and the administrators'
+   * shared inbox), newest first, with the recipient of each; `unreadOnly` leaves out what was read.
+   * An entry of the `shared` inbox is left out when one of the other recipients got the same
+   * change in an inbox of their own: the own copy is the one shown. (Delivery keys name the change
+   * and the recipient — round:stage:kind:recipient:occurrence:channel — so the own copy's key is the
+   * shared one's with the recipient replaced, found by its unique index.)
    */
   async listInboxes(
     tenant: string,
     recipients: readonly string[],
     limit: number,
-    options: { after?: { sortKey: string; id: string }; unreadOnly?: boolean } = {},
+    options: { after?: { sortKey: string; id: string }; unreadOnly?: boolean; shared?: string } = {},
   ): Promise<(InboxEntry & { recipient: string })[]> {
+    const own = recipients.filter((recipient) => recipient !== options.shared);
     return (await this.dataSource.query(
-      `SELECT "id", "recipient", "subject", "body_text" AS "text", "created_at" AS "createdAt", "read_at" AS "readAt", "created_at"::text AS "sortKey"
-       FROM "delivery" WHERE "tenant" = $1 AND "recipient" = ANY($2::text[]) AND "channel" = 'inbox'
-         AND ($4::timestamptz IS NULL OR ("created_at", "id") < ($4::timestamptz, $5::uuid))
-         AND (NOT $6::boolean OR "read_at" IS NULL)
-       ORDER BY "created_at" DESC, "id" DESC LIMIT $3`,
-      [tenant, [...recipients], limit, options.after?.sortKey ?? null, options.after?.id ?? null, options.unreadOnly === true],
+      `SELECT d."id", d."recipient", d."subject", d."body_text" AS "text", d."created_at" AS "createdAt", d."read_at" AS "readAt", d."created_at"::text AS "sortKey"
+       FROM "delivery" d WHERE d."tenant" = $1 AND d."recipient" = ANY($2::text[]) AND d."channel" = 'inbox'
+         AND ($4::timestamptz IS NULL OR (d."created_at", d."id") < ($4::timestamptz, $5::uuid))
+         AND (NOT $6::boolean OR d."read_at" IS NULL)
+         AND NOT (d."recipient" = $7 AND EXISTS (
+           SELECT 1 FROM "delivery" o
+           WHERE o."idempotency_key" IN (SELECT replace(d."idempotency_key", ':' || $7 || ':', ':' || own || ':') FROM unnest($8::text[]) own)
+             AND o."tenant" = d."tenant" AND o."channel" = 'inbox'))
+       ORDER BY d."created_at" DESC, d."id" DESC LIMIT $3`,
+      [tenant, [...recipients], limit, options.after?.sortKey ?? null, options.after?.id ?? null, options.unreadOnly === true, options.shared ?? null, own],
     )) as (InboxEntry & { recipient: string })[];
   }
 

@@ -32,14 +32,29 @@ export interface NotificationPayload {
   report?: number;
   /** When a public consultation closes: how many comments it received (read from public_comment, never from the workflow). */
   comments?: CommentCounts;
+  /** Every audience the change is told to (each has a notification of its own): so that one person is told once. */
+  audiences?: string[];
+  /**
+   * Which opening of the stage (`iteration`) and which version of its date (`revision`, the
+   * stage's `deadlineRevision`) the notification speaks of: the SEQUENCE of calendar attachments.
+   */
+  calendar?: { iteration: number; revision: number };
 }
 
 export interface Recipient {
-  /** `person:<id>`, or `role:administrator` for the administrators' shared inbox. */
+  /**
+   * `person:<id>` (a directory person), `user:<id>` (a user account: the round's administrator),
+   * or `role:administrator` for the administrators' shared inbox.
+   */
   id: string;
   email: string | null;
   locale: 'de' | 'en';
+  /** The directory person the recipient is, or the user account is linked to: whose notification preferences apply. */
+  personId?: string;
 }
+
+/** The administrators' shared inbox: every administrator sees it. */
+export const ADMINISTRATORS_INBOX = 'role:administrator';
 
 export interface RenderedDelivery {
   channel: DeliveryChannel;
@@ -63,6 +78,8 @@ export interface DueDelivery {
   bodyHtml: string;
   ics: string | null;
   attempts: number;
+  /** The recipient's language (e-mail and inbox deliveries). */
+  locale?: 'de' | 'en' | null;
 }
 
 /**
@@ -109,6 +126,8 @@ export class OutboxRepository {
           ...(typeof details.reason === 'string' ? { reason: details.reason } : {}),
           ...(typeof details.report === 'number' ? { report: details.report } : {}),
           ...(comments ? { comments } : {}),
+          ...(stage ? { calendar: calendarPositionOf(change, stage) } : {}),
+          audiences: change.audiences ?? [],
         };
         await manager.query(
           `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")
@@ -142,10 +161,13 @@ export class OutboxRepository {
       for (const notification of rows) {
         const recipients = await this.resolve(manager, notification);
         // Preferences: an opted-out kind gets no e-mail (the inbox entry stays); digest mode defers e-mails.
-        const preferences = await NotificationPreferenceRepository.forRecipients(manager, notification.tenant, recipients.map((recipient) => recipient.id));
+        // A user account linked to a person follows that person's preferences.
+        const preferenceKey = (recipient: Recipient) => (recipient.personId ? `person:${recipient.personId}` : recipient.id);
+        const preferences = await NotificationPreferenceRepository.forRecipients(manager, notification.tenant, recipients.map(preferenceKey));
         for (const recipient of recipients) {
+          const preference = preferences.get(preferenceKey(recipient));
           for (const delivery of render(notification, recipient)) {
-            if (isOptedOut(preferences.get(recipient.id), notification.kind, delivery.channel)) continue;
+            if (isOptedOut(preference, notification.kind, delivery.channel)) continue;
             const key = `${notification.roundId}:${notification.stageKey ?? '-'}:${notification.kind}:${recipient.id}:${notification.occurrence}:${delivery.channel}`;
             const sent = delivery.channel === 'inbox';
             await manager.query(
@@ -171,7 +193,7 @@ export class OutboxRepository {
             );
             // Digest mode: the e-mail waits (pending) for the next 07:00 Europe/Berlin and goes out
             // combined with the recipient's other due digest e-mails (NotificationDigestRepository).
-            const digestAt = digestSendAt(preferences.get(recipient.id), notification.kind, delivery.channel, new Date());
+            const digestAt = digestSendAt(preference, notification.kind, delivery.channel, new Date());
             if (digestAt) {
               await manager.query(`UPDATE "delivery" SET "digest" = true, "next_attempt_at" = $2 WHERE "idempotency_key" = $1 AND "attempts" = 0 AND "status" = 'pending'`, [key, digestAt]);
             }
@@ -214,7 +236,7 @@ export class OutboxRepository {
            AND "tenant" = $4
          ORDER BY "next_attempt_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING d."id", d."tenant", d."channel", d."recipient", d."address", d."idempotency_key" AS "idempotencyKey", d."message_id" AS "messageId",
-         d."subject", d."body_text" AS "bodyText", d."body_html" AS "bodyHtml", d."ics", d."attempts"`,
+         d."subject", d."body_text" AS "bodyText", d."body_html" AS "bodyHtml", d."ics", d."attempts", d."locale"`,
       [channel, limit, leaseMs, tenant ?? null],
     )) as [DueDelivery[], number] | DueDelivery[];
     return Array.isArray(result[0]) ? (result[0] as DueDelivery[]) : (result as DueDelivery[]);
@@ -259,7 +281,7 @@ export class OutboxRepository {
 
   private async resolve(manager: EntityManager, notification: NotificationRow): Promise<Recipient[]> {
     const audience = notification.audience;
-    if (audience === 'administrator') return [{ id: 'role:administrator', email: null, locale: 'de' }];
+    if (audience === 'administrator') return this.resolveAdministrators(manager, notification);
     const stageBody = notification.payload.stage?.body;
     const [kind, key] = audience.startsWith('responsible-')
       ? [audience === 'responsible-secretary' ? 'secretary' : 'body', stageBody]
@@ -275,8 +297,59 @@ export class OutboxRepository {
        ORDER BY p."id"`,
       [notification.tenant, key, role],
     )) as { id: string; email: string | null; locale: string }[];
-    return rows.map((row) => ({ id: `person:${row.id}`, email: row.email, locale: row.locale === 'en' ? 'en' : 'de' }));
+    return rows.map((row) => ({ id: `person:${row.id}`, email: row.email, locale: row.locale === 'en' ? 'en' : 'de', personId: row.id }));
   }
+
+  /**
+   * The audience `administrator`: the administrators' shared inbox, and the round's administrator —
+   * the user who started the round (the actor of its `round.started` audit entry) — with an e-mail
+   * to the account's address and an inbox entry of their own, in the language of the linked person
+   * (German without one). Resolved now: a user who is disabled or no longer an administrator gets
+   * nothing (the shared inbox still has it), nor does a round started by an API key or the system.
+   *
+   * When the user's linked person is told of the same change anyway (a member or secretary of an
+   * addressed body, with an e-mail address), the person's message is the one: no second copy.
+   */
+  private async resolveAdministrators(manager: EntityManager, notification: NotificationRow): Promise<Recipient[]> {
+    const shared: Recipient = { id: ADMINISTRATORS_INBOX, email: null, locale: 'de' };
+    const rows = (await manager.query(
+      `SELECT u."id", u."email", p."id" AS "personId", p."locale"
+       FROM "audit_entry" a
+       JOIN "app_user" u ON u."tenant" = a."tenant" AND a."actor" = 'user:' || u."id"::text
+       LEFT JOIN "person" p ON p."tenant" = u."tenant" AND p."id" = u."person_id"
+       WHERE a."tenant" = $1 AND a."chain" = $2 AND a."action" = 'round.started'
+         AND NOT u."disabled" AND 'admin' = ANY (u."roles")
+       ORDER BY a."chain_position" LIMIT 1`,
+      [notification.tenant, `round:${notification.roundId}`],
+    )) as { id: string; email: string; personId: string | null; locale: string | null }[];
+    const user = rows[0];
+    if (!user) return [shared];
+    if (user.personId && (await this.toldAsPerson(manager, notification, user.personId))) return [shared];
+    return [
+      shared,
+      { id: `user:${user.id}`, email: user.email, locale: user.locale === 'en' ? 'en' : 'de', ...(user.personId ? { personId: user.personId } : {}) },
+    ];
+  }
+
+  /** Whether another audience of the same change reaches the person today, by e-mail. */
+  private async toldAsPerson(manager: EntityManager, notification: NotificationRow, personId: string): Promise<boolean> {
+    for (const audience of notification.payload.audiences ?? []) {
+      if (audience === 'administrator') continue;
+      const recipients = await this.resolve(manager, { ...notification, audience });
+      if (recipients.some((recipient) => recipient.personId === personId && recipient.email)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * The opening of the stage and the version of its date a change belongs to, as its occurrence
+ * names them (`<iteration>` or `<iteration>.<revision>…`, see Round); the stage's current ones otherwise.
+ */
+function calendarPositionOf(change: RoundChange, stage: RoundState['stages'][number]): { iteration: number; revision: number } {
+  const match = /^(\d+)(?:\.(\d+))?(?:$|:)/.exec(change.occurrence ?? '');
+  if (match) return { iteration: Number(match[1]), revision: match[2] === undefined ? 0 : Number(match[2]) };
+  return { iteration: stage.iteration, revision: stage.deadlineRevision };
 }
 
 /** A stable Message-ID per delivery key: a resent mail is recognisable as the same message. */
