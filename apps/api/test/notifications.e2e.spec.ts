@@ -92,7 +92,7 @@ describe('notifications: never lost, never doubled (real SMTP server)', () => {
     }
     const invitation = mailsTo('Einladung: Vorberatung im Fachausschuss')[0];
     expect(invitation?.text).toContain('Ladungsfrist');
-    expect(invitation?.text).toContain(`https://ratsweg.example/rounds/${id}`);
+    expect(invitation?.text).toContain(`https://ratsweg.example/runden/${id}`);
     expect(invitation?.ics).toContain('DTSTART;TZID=Europe/Berlin:20300326T170000');
     expect(invitation?.ics).toContain('SEQUENCE:0');
   });

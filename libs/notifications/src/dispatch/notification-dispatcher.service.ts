@@ -163,7 +163,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   private render(notification: NotificationRow, recipient: Recipient): RenderedDelivery[] {
     const payload = notification.payload;
     const base = (this.config.PUBLIC_BASE_URL ?? `http://${this.config.HOST}:${this.config.PORT}`).replace(/\/$/, '');
-    const link = `${base}/rounds/${payload.round.id}`;
+    // The round page of the web application, where the recipient can act.
+    const link = `${base}/runden/${payload.round.id}`;
     const content = renderNotification({
       kind: notification.kind as RoundAction,
       locale: recipient.locale,
