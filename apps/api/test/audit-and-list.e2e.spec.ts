@@ -26,7 +26,8 @@ describe('the audit trail and the list of rounds', () => {
     it('should list every change of the round as a hash chain, each entry pointing to the one before', async () => {
       const { status, body } = await system.request('GET', `/api/v1/rounds/${id}/audit`);
       expect(status).toBe(200);
-      expect(body.entries.map((entry: { action: string }) => entry.action)).toEqual([
+      expect(body.next).toBeUndefined();
+      expect(body.data.map((entry: { action: string }) => entry.action)).toEqual([
         'round.started',
         'stage.opened',
         'stage.decided',
@@ -34,17 +35,19 @@ describe('the audit trail and the list of rounds', () => {
         'stage.decided',
         'round.completed',
       ]);
-      body.entries.forEach((entry: { position: number; prevHash: string | null; hash: string }, index: number) => {
+      body.data.forEach((entry: { position: number; prevHash: string | null; hash: string }, index: number) => {
         expect(entry.position).toBe(index + 1);
-        expect(entry.prevHash).toBe(index === 0 ? null : body.entries[index - 1].hash);
+        expect(entry.prevHash).toBe(index === 0 ? null : body.data[index - 1].hash);
         expect(entry.hash).toMatch(/^[0-9a-f]{64}$/);
       });
-      expect(body.verification).toEqual({ valid: true, entries: 6 });
+      expect((await system.request('GET', `/api/v1/rounds/${id}/audit/verify`)).body).toEqual({ valid: true, entries: 6 });
     });
 
     it('should offer the trail as a JSON file to download and as a printable protocol', async () => {
       const download = await system.request('GET', `/api/v1/rounds/${id}/audit?download=true`);
       expect(download.headers.get('content-disposition')).toBe(`attachment; filename="audit-${id}.json"`);
+      expect(download.body).toMatchObject({ roundId: id, verification: { valid: true, entries: 6 } });
+      expect(download.body.entries).toHaveLength(6);
       const protocol = await system.request('GET', `/api/v1/rounds/${id}/audit/protocol`);
       expect(protocol.status).toBe(200);
       expect(protocol.headers.get('content-type')).toMatch(/^text\/html/);

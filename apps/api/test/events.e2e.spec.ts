@@ -48,10 +48,11 @@ describe('inbound CloudEvents from integrations (POST /api/v1/events)', () => {
   });
 
   const auditEntries = async (roundId: string): Promise<{ action: string; actor: string; stageKey?: string | null }[]> => {
-    const audit = await system.request('GET', `/api/v1/rounds/${roundId}/audit`);
+    const audit = await system.request('GET', `/api/v1/rounds/${roundId}/audit?limit=200`);
     expect(audit.status).toBe(200);
-    expect(audit.body.verification.valid).toBe(true);
-    return audit.body.entries;
+    expect(audit.body.next).toBeUndefined();
+    expect((await system.request('GET', `/api/v1/rounds/${roundId}/audit/verify`)).body.valid).toBe(true);
+    return audit.body.data;
   };
 
   const inboundEvents = async (): Promise<{ source: string; event_id: string; type: string; status: string; actor: string }[]> =>

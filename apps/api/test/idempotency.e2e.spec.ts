@@ -172,9 +172,8 @@ describe('Idempotency-Key: a repeated POST gets the first answer and does nothin
 
     // Without the key the stage is closed: the repeat above did not reach the round.
     expectProblem(await system.request('POST', path, decision), 409, 'stage-not-open');
-    const audit = await system.request('GET', `/api/v1/rounds/${id}/audit`);
-    const decided = (audit.body.entries as { action: string; stageKey?: string | null }[]).filter((entry) => entry.action === 'stage.decided');
-    expect(decided).toHaveLength(1);
+    const audit = await system.request('GET', `/api/v1/rounds/${id}/audit?action=stage.decided`);
+    expect(audit.body.data).toHaveLength(1);
     const round = await system.request('GET', `/api/v1/rounds/${id}`);
     expect(round.body.stages[0].decisions).toHaveLength(1);
   });
@@ -203,7 +202,7 @@ describe('Idempotency-Key: a repeated POST gets the first answer and does nothin
     const other = await upload(Buffer.from('%PDF-1.4\n% eine andere Datei\n%%EOF\n'));
     expectProblem(other, 422, 'idempotency-key-reused');
     const files = await system.request('GET', `/api/v1/rounds/${id}/files`);
-    expect(files.body.map((file: { id: string }) => file.id)).toEqual([first.body.id]);
+    expect(files.body.data.map((file: { id: string }) => file.id)).toEqual([first.body.id]);
   });
 
   it('should replay a sign-in without keeping the session token readable in the database', async () => {

@@ -25,7 +25,7 @@ describe('a round over HTTP, against the real Temporal dev server and PostgreSQL
   it('should list the process templates with key, title and version', async () => {
     const { status, body } = await system.request('GET', '/api/v1/templates');
     expect(status).toBe(200);
-    expect(body).toContainEqual({ key: 'kurzverfahren', title: 'Kurzverfahren: Fachausschuss und Rat', version: 1 });
+    expect(body.data).toContainEqual({ key: 'kurzverfahren', title: 'Kurzverfahren: Fachausschuss und Rat', version: 1 });
   });
 
   it('should serve the OpenAPI document with the round routes', async () => {
@@ -80,7 +80,7 @@ describe('a round over HTTP, against the real Temporal dev server and PostgreSQL
 
   it('should answer in English when the caller asks for it', async () => {
     const { body } = await system.request('GET', '/api/v1/templates', undefined, { 'accept-language': 'en-GB,en;q=0.9' });
-    expect(body).toContainEqual(expect.objectContaining({ key: 'kurzverfahren', title: 'Short procedure: committee and council' }));
+    expect(body.data).toContainEqual(expect.objectContaining({ key: 'kurzverfahren', title: 'Short procedure: committee and council' }));
   });
 
   it('should write one audit entry per change, none twice', async () => {

@@ -26,7 +26,7 @@ describe('documents attached to stages', () => {
     expect(stored).toMatchObject({ name: 'Leitlinien Entwurf.pdf', size: pdf.length, sha512: createHash('sha512').update(pdf).digest('hex') });
 
     const list = await system.request('GET', `/api/v1/rounds/${roundId}/files`);
-    expect(list.body.map((file: { id: string }) => file.id)).toEqual([stored.id]);
+    expect(list.body.data.map((file: { id: string }) => file.id)).toEqual([stored.id]);
 
     const download = await fetch(`${system.apiUrl}${stored.downloadUrl}`, { headers: system.authHeaders() });
     expect(download.headers.get('content-type')).toBe('application/pdf');
@@ -39,7 +39,7 @@ describe('documents attached to stages', () => {
   });
 
   it('should refuse files of other types, without a name, empty, or for unknown stages, and store nothing', async () => {
-    const before = (await system.request('GET', `/api/v1/rounds/${roundId}/files`)).body.length;
+    const before = (await system.request('GET', `/api/v1/rounds/${roundId}/files`)).body.data.length;
     expect((await upload(`/api/v1/rounds/${roundId}/stages/fachausschuss/files?name=x.exe`, Buffer.from('MZ'), 'application/x-msdownload')).status).toBe(415);
     expect((await upload(`/api/v1/rounds/${roundId}/stages/fachausschuss/files?name=x.json`, '{"a":1}', 'application/json')).status).toBe(415);
     expect((await upload(`/api/v1/rounds/${roundId}/stages/fachausschuss/files`, pdf, 'application/pdf')).status).toBe(400);
@@ -47,7 +47,7 @@ describe('documents attached to stages', () => {
     expect((await upload(`/api/v1/rounds/${roundId}/stages/fachausschuss/files?name=leer.pdf`, Buffer.alloc(0), 'application/pdf')).status).toBe(400);
     expect((await upload(`/api/v1/rounds/${roundId}/stages/gibt-es-nicht/files?name=a.pdf`, pdf, 'application/pdf')).status).toBe(404);
     expect((await upload(`/api/v1/rounds/00000000-0000-4000-8000-000000000000/stages/fachausschuss/files?name=a.pdf`, pdf, 'application/pdf')).status).toBe(404);
-    expect((await system.request('GET', `/api/v1/rounds/${roundId}/files`)).body.length).toBe(before);
+    expect((await system.request('GET', `/api/v1/rounds/${roundId}/files`)).body.data.length).toBe(before);
     expect((await system.request('GET', '/api/v1/files/00000000-0000-4000-8000-000000000000/content')).status).toBe(404);
   });
 });

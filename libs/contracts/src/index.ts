@@ -4,3 +4,4 @@ export * from './http/auth.request.js';
 export * from './http/me.request.js';
 export * from './http/comment.request.js';
 export * from './http/event.request.js';
+export * from './http/list.request.js';

@@ -3,11 +3,13 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } 
 import {
   createApiKeyRequestSchema,
   createUserRequestSchema,
-  listCursorQuerySchema,
+  listApiKeysQuerySchema,
+  listUsersQuerySchema,
   updateUserRequestSchema,
   type CreateApiKeyRequest,
   type CreateUserRequest,
-  type ListCursorQuery,
+  type ListApiKeysQuery,
+  type ListUsersQuery,
   type UpdateUserRequest,
 } from '@ratsweg/contracts';
 import type { FastifyReply } from 'fastify';
@@ -27,11 +29,14 @@ export class UserController {
 
   @Get()
   @ApiOperation({ summary: 'User accounts, by e-mail address' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'role', required: false, enum: ['admin', 'auditor', 'member'], description: 'only accounts granted this role' })
+  @ApiQuery({ name: 'disabled', required: false, enum: ['true', 'false'], description: '`true`: only disabled accounts; `false`: only active ones' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('user accounts') })
-  async list(@Query(new ZodBodyPipe(listCursorQuerySchema)) query: ListCursorQuery): Promise<{ data: UserResponse[]; next?: string }> {
-    return this.users.list(query.limit, query.cursor);
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  async list(@Query(new ZodBodyPipe(listUsersQuerySchema)) query: ListUsersQuery): Promise<{ data: UserResponse[]; next?: string }> {
+    return this.users.list(query);
   }
 
   @Post()
@@ -81,10 +86,15 @@ export class ApiKeyController {
   constructor(@Inject(UserService) private readonly users: UserService) {}
 
   @Get()
-  @ApiOperation({ summary: 'API keys of integrations (without the keys themselves)' })
+  @ApiOperation({ summary: 'API keys of integrations (without the keys themselves), oldest first' })
+  @ApiQuery({ name: 'revoked', required: false, enum: ['true', 'false'], description: '`false`: only keys that still work; `true`: only revoked ones' })
+  @ApiQuery({ name: 'scope', required: false, enum: ['events', 'metrics'], description: 'only keys with this scope' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('API keys') })
-  async list(): Promise<{ data: ApiKeyResponse[] }> {
-    return this.users.listKeys();
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  async list(@Query(new ZodBodyPipe(listApiKeysQuerySchema)) query: ListApiKeysQuery): Promise<{ data: ApiKeyResponse[]; next?: string }> {
+    return this.users.listKeys(query);
   }
 
   @Post()

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { API_KEY_PREFIX, hashPassword, newToken, tokenHash } from '@ratsweg/auth';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
-import type { CreateApiKeyRequest, CreateUserRequest, UpdateUserRequest } from '@ratsweg/contracts';
+import type { CreateApiKeyRequest, CreateUserRequest, ListApiKeysQuery, ListUsersQuery, UpdateUserRequest } from '@ratsweg/contracts';
 import { AuthRepository, DirectoryRepository, type UserRow } from '@ratsweg/persistence';
 import type { EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, invalidCursor } from '../directory/directory-cursor.util.js';
+import { decodeCursor, decodeKeysetCursor, encodeCursor, encodeKeysetCursor, invalidCursor, pageOf } from '../directory/directory-cursor.util.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { assertPasswordAcceptable } from './auth.service.js';
 import type { Principal } from './principal.js';
@@ -25,13 +25,14 @@ export class UserService {
     return this.config.RATSWEG_TENANT;
   }
 
-  async list(limit: number, cursor?: string): Promise<{ data: UserResponse[]; next?: string }> {
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  async list(query: ListUsersQuery): Promise<{ data: UserResponse[]; next?: string }> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (after && after.length !== 1) throw invalidCursor();
-    const rows = await this.auth.listUsers(this.tenant, limit + 1, after?.[0]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { data: page.map(presentUser), ...(rows.length > limit && last ? { next: encodeCursor([last.email]) } : {}) };
+    const rows = await this.auth.listUsers(this.tenant, query.limit + 1, after?.[0], {
+      ...(query.role !== undefined ? { role: query.role } : {}),
+      ...(query.disabled !== undefined ? { disabled: query.disabled } : {}),
+    });
+    return pageOf(rows, query.limit, presentUser, (row) => encodeCursor([row.email]));
   }
 
   async get(id: string): Promise<UserResponse> {
@@ -97,8 +98,16 @@ export class UserService {
 
   // ── API keys ───────────────────────────────────────────────────────────────
 
-  async listKeys(): Promise<{ data: ApiKeyResponse[] }> {
-    return { data: (await this.auth.listApiKeys(this.tenant)).map(presentApiKey) };
+  /** One page of the API keys, oldest first. */
+  async listKeys(query: ListApiKeysQuery): Promise<{ data: ApiKeyResponse[]; next?: string }> {
+    const [sortKey, id] = query.cursor === undefined ? [] : decodeKeysetCursor(query.cursor, 'api-keys', ['timestamp', 'uuid']);
+    const rows = await this.auth.listApiKeys(this.tenant, {
+      ...(query.revoked !== undefined ? { revoked: query.revoked } : {}),
+      ...(query.scope !== undefined ? { scope: query.scope } : {}),
+      ...(sortKey && id ? { after: { sortKey, id } } : {}),
+      limit: query.limit + 1,
+    });
+    return pageOf(rows, query.limit, presentApiKey, (row) => encodeKeysetCursor('api-keys', [row.sortKey, row.id]));
   }
 
   /** The key itself is returned this once; only its hash is stored. */

@@ -102,7 +102,7 @@ export class CommentController {
   })
   @ApiQuery({ name: 'include', required: false, enum: ['hidden'] })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('comments: id, roundId, stageKey, text, name, createdAt') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 401, ...PROBLEM_RESPONSE })

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { BODY_CLASSIFICATIONS } from '@ratsweg/persistence';
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
@@ -8,11 +9,11 @@ import type { BodyResponse, ListResponse } from './directory.presenter.js';
 import {
   createBodyRequestSchema,
   endRequestSchema,
-  listQuerySchema,
+  listBodiesQuerySchema,
   updateBodyRequestSchema,
   type CreateBodyRequest,
   type EndRequest,
-  type ListQuery,
+  type ListBodiesQuery,
   type UpdateBodyRequest,
 } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
@@ -26,11 +27,13 @@ export class BodyController {
 
   @Get()
   @ApiOperation({ summary: 'The council, committees and other bodies (OParl Organization), by name' })
+  @ApiQuery({ name: 'classification', required: false, enum: [...BODY_CLASSIFICATIONS] })
+  @ApiQuery({ name: 'on', required: false, description: 'only bodies that exist on this day (YYYY-MM-DD)' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('bodies') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
-  async list(@Query(new ZodBodyPipe(listQuerySchema)) query: ListQuery): Promise<ListResponse<BodyResponse>> {
+  async list(@Query(new ZodBodyPipe(listBodiesQuerySchema)) query: ListBodiesQuery): Promise<ListResponse<BodyResponse>> {
     return this.directory.listBodies(query);
   }
 

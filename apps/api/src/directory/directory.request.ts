@@ -150,6 +150,43 @@ const pageQuery = {
 export const listQuerySchema = z.strictObject(pageQuery);
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+export const listBodiesQuerySchema = z.strictObject({
+  ...pageQuery,
+  classification: z.enum(BODY_CLASSIFICATIONS).optional(),
+  /** Only bodies that exist on this day. */
+  on: isoDateSchema.optional(),
+});
+export type ListBodiesQuery = z.infer<typeof listBodiesQuerySchema>;
+
+export const listPersonsQuerySchema = z.strictObject({
+  ...pageQuery,
+  /** Words that must each appear in the given or family name. */
+  q: z.string().trim().min(1).max(200).optional(),
+});
+export type ListPersonsQuery = z.infer<typeof listPersonsQuerySchema>;
+
+/** An instant PostgreSQL can hold and a person would mean: years 1900..9999. */
+const filterInstant = isoInstantSchema.refine(
+  (text) => {
+    const time = Date.parse(text);
+    return Number.isFinite(time) && time >= Date.UTC(1900, 0, 1) && time < Date.UTC(10_000, 0, 1);
+  },
+  { message: 'expected an instant between the years 1900 and 9999' },
+);
+
+export const listMeetingsQuerySchema = z
+  .strictObject({
+    ...pageQuery,
+    body: id.optional(),
+    round: id.optional(),
+    /** Meetings that start at or after this instant. */
+    from: filterInstant.optional(),
+    /** Meetings that start before this instant. */
+    until: filterInstant.optional(),
+  })
+  .superRefine(notBefore('from', 'until', 'must not be before from'));
+export type ListMeetingsQuery = z.infer<typeof listMeetingsQuerySchema>;
+
 export const listMembershipsQuerySchema = z.strictObject({
   ...pageQuery,
   body: id.optional(),

@@ -42,7 +42,10 @@ import type {
   CreateMembershipRequest,
   CreatePersonRequest,
   EndRequest,
+  ListBodiesQuery,
+  ListMeetingsQuery,
   ListMembershipsQuery,
+  ListPersonsQuery,
   ListQuery,
   TenantRequest,
   UpdateBodyRequest,
@@ -146,8 +149,9 @@ export class DirectoryService {
 
   // ---- bodies ----
 
-  async listBodies(query: ListQuery): Promise<ListResponse<BodyResponse>> {
-    return this.list(query, (page) => this.directory.listBodies(this.tenant, page), presentBody);
+  async listBodies(query: ListBodiesQuery): Promise<ListResponse<BodyResponse>> {
+    const filter = { ...(query.classification ? { classification: query.classification } : {}), ...(query.on ? { on: query.on } : {}) };
+    return this.list(query, (page) => this.directory.listBodies(this.tenant, page, filter), presentBody);
   }
 
   async getBody(id: string): Promise<BodyResponse> {
@@ -229,8 +233,9 @@ export class DirectoryService {
 
   // ---- persons ----
 
-  async listPersons(query: ListQuery): Promise<ListResponse<PersonResponse>> {
-    return this.list(query, (page) => this.directory.listPersons(this.tenant, page), presentPerson);
+  async listPersons(query: ListPersonsQuery): Promise<ListResponse<PersonResponse>> {
+    const words = query.q ? query.q.split(/\s+/).filter(Boolean).slice(0, 5) : [];
+    return this.list(query, (page) => this.directory.listPersons(this.tenant, page, words), presentPerson);
   }
 
   async getPerson(id: string): Promise<PersonResponse> {
@@ -347,8 +352,14 @@ export class DirectoryService {
 
   // ---- meetings ----
 
-  async listMeetings(query: ListQuery): Promise<ListResponse<MeetingResponse>> {
-    return this.list(query, (page) => this.directory.listMeetings(this.tenant, page), presentMeeting);
+  async listMeetings(query: ListMeetingsQuery): Promise<ListResponse<MeetingResponse>> {
+    const filter = {
+      ...(query.body ? { bodyId: query.body } : {}),
+      ...(query.round ? { roundId: query.round } : {}),
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.until ? { until: new Date(query.until) } : {}),
+    };
+    return this.list(query, (page) => this.directory.listMeetings(this.tenant, page, filter), presentMeeting);
   }
 
   async getMeeting(id: string): Promise<MeetingResponse> {

@@ -18,7 +18,7 @@ export class LegislativeTermController {
   @Get()
   @ApiOperation({ summary: 'The legislative terms (Wahlperioden), by start date' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('legislative terms') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   async list(@Query(new ZodBodyPipe(listQuerySchema)) query: ListQuery): Promise<ListResponse<LegislativeTermResponse>> {

@@ -7,10 +7,10 @@ import { jsonSchema, pageSchema } from './directory-api.util.js';
 import type { ListResponse, MeetingResponse } from './directory.presenter.js';
 import {
   createMeetingRequestSchema,
-  listQuerySchema,
+  listMeetingsQuerySchema,
   updateMeetingRequestSchema,
   type CreateMeetingRequest,
-  type ListQuery,
+  type ListMeetingsQuery,
   type UpdateMeetingRequest,
 } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
@@ -24,11 +24,15 @@ export class MeetingController {
 
   @Get()
   @ApiOperation({ summary: 'Meetings of the bodies (OParl Meeting), by start' })
+  @ApiQuery({ name: 'body', required: false, description: 'only meetings of this body (its id)' })
+  @ApiQuery({ name: 'round', required: false, description: 'only meetings that serve this participation round (its id)' })
+  @ApiQuery({ name: 'from', required: false, description: 'only meetings that start at or after this instant (RFC 3339)' })
+  @ApiQuery({ name: 'until', required: false, description: 'only meetings that start before this instant (RFC 3339)' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('meetings') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
-  async list(@Query(new ZodBodyPipe(listQuerySchema)) query: ListQuery): Promise<ListResponse<MeetingResponse>> {
+  async list(@Query(new ZodBodyPipe(listMeetingsQuerySchema)) query: ListMeetingsQuery): Promise<ListResponse<MeetingResponse>> {
     return this.directory.listMeetings(query);
   }
 

@@ -30,7 +30,7 @@ export class MembershipController {
   @ApiQuery({ name: 'person', required: false, description: 'id of a person' })
   @ApiQuery({ name: 'on', required: false, description: 'YYYY-MM-DD: memberships that last on this day' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('memberships') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   async list(@Query(new ZodBodyPipe(listMembershipsQuerySchema)) query: ListMembershipsQuery): Promise<ListResponse<MembershipResponse>> {

@@ -7,10 +7,10 @@ import { jsonSchema, pageSchema } from './directory-api.util.js';
 import type { ListResponse, PersonResponse } from './directory.presenter.js';
 import {
   createPersonRequestSchema,
-  listQuerySchema,
+  listPersonsQuerySchema,
   updatePersonRequestSchema,
   type CreatePersonRequest,
-  type ListQuery,
+  type ListPersonsQuery,
   type UpdatePersonRequest,
 } from './directory.request.js';
 import { DirectoryService } from './directory.service.js';
@@ -24,11 +24,12 @@ export class PersonController {
 
   @Get()
   @ApiOperation({ summary: 'The persons (OParl Person), by family and given name' })
+  @ApiQuery({ name: 'q', required: false, description: 'words that must each appear in the given or family name' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('persons') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
-  async list(@Query(new ZodBodyPipe(listQuerySchema)) query: ListQuery): Promise<ListResponse<PersonResponse>> {
+  async list(@Query(new ZodBodyPipe(listPersonsQuerySchema)) query: ListPersonsQuery): Promise<ListResponse<PersonResponse>> {
     return this.directory.listPersons(query);
   }
 

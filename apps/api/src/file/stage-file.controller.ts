@@ -4,7 +4,11 @@ import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import { isUuid } from '@ratsweg/domain';
 import { StageFileRepository, type StageFileEntity } from '@ratsweg/persistence';
 import type { FastifyReply } from 'fastify';
+import { listStageFilesQuerySchema, type ListStageFilesQuery } from '@ratsweg/contracts';
+import { pageSchema } from '../directory/directory-api.util.js';
+import { decodeKeysetCursor, encodeKeysetCursor, pageOf } from '../directory/directory-cursor.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
+import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { RoundService } from '../round/round.service.js';
 import { StageAccessService } from '../auth/stage-access.service.js';
@@ -105,12 +109,25 @@ export class StageFileController {
   }
 
   @Get('rounds/:id/files')
-  @ApiOperation({ summary: 'The documents attached to the stages of a round' })
-  @ApiResponse({ status: 200, description: 'The files, oldest first' })
+  @ApiOperation({ summary: 'The documents attached to the stages of a round, oldest first' })
+  @ApiQuery({ name: 'stage', required: false, description: 'only the files of this stage (its key)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
+  @ApiResponse({ status: 200, schema: pageSchema('files: id, roundId, stageKey, name, mediaType, size, sha512, createdAt, downloadUrl') })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async list(@Param('id') id: string): Promise<StageFileResponse[]> {
-    await this.rounds.get(id);
-    return (await this.files.list(this.config.RATSWEG_TENANT, id)).map(presentStageFile);
+  async list(
+    @Param('id') id: string,
+    @Query(new ZodBodyPipe(listStageFilesQuerySchema)) query: ListStageFilesQuery,
+  ): Promise<{ data: StageFileResponse[]; next?: string }> {
+    const round = await this.rounds.get(id);
+    const [sortKey, fileId] = query.cursor === undefined ? [] : decodeKeysetCursor(query.cursor, 'files', ['timestamp', 'uuid']);
+    const rows = await this.files.listPage(this.config.RATSWEG_TENANT, round.id, {
+      ...(query.stage !== undefined ? { stageKey: query.stage } : {}),
+      ...(sortKey && fileId ? { after: { sortKey, id: fileId } } : {}),
+      limit: query.limit + 1,
+    });
+    return pageOf(rows, query.limit, presentStageFile, (row) => encodeKeysetCursor('files', [row.sortKey, row.id]));
   }
 
   @Get('files/:fileId/content')

@@ -5,7 +5,7 @@ import { isUuid } from '@ratsweg/domain';
 import { ADMINISTRATORS_INBOX, listMyDeadlines, NotificationInboxRepository, type InboxEntry, type MyDeadlineRow } from '@ratsweg/persistence';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { decodeCursor, encodeCursor, invalidCursor } from '../directory/directory-cursor.util.js';
+import { decodeCursor, encodeCursor, invalidCursor, isTimestampText } from '../directory/directory-cursor.util.js';
 import type { Locale } from '../i18n/locale.util.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 
@@ -43,8 +43,6 @@ export interface Page<T> {
 }
 
 const ADMINISTRATORS = ADMINISTRATORS_INBOX;
-/** A PostgreSQL timestamptz as text, e.g. `2026-11-25 10:00:00.123456+00`. */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 const STAGE_KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** What awaits the signed-in user: the deadlines of their bodies and their in-app inbox. */
@@ -89,7 +87,7 @@ export class MeService {
     let after: { sortKey: string; id: string } | undefined;
     if (query.cursor) {
       const [kind, sortKey, id, ...rest] = decodeCursor(query.cursor);
-      if (kind !== 'inbox' || rest.length > 0 || !sortKey || !id || !isUuid(id) || !TIMESTAMP.test(sortKey)) throw invalidCursor();
+      if (kind !== 'inbox' || rest.length > 0 || !sortKey || !id || !isUuid(id) || !isTimestampText(sortKey)) throw invalidCursor();
       after = { sortKey, id };
     }
     const recipients = recipientsOf(principal);
@@ -123,7 +121,7 @@ function recipientsOf(principal: Principal): string[] {
 
 function decodeDeadlineCursor(cursor: string): { deadlineAt: string; roundId: string; stageKey: string } {
   const [kind, deadlineAt, roundId, stageKey, ...rest] = decodeCursor(cursor);
-  if (kind !== 'deadline' || rest.length > 0 || !deadlineAt || !TIMESTAMP.test(deadlineAt) || !roundId || !isUuid(roundId) || !stageKey || !STAGE_KEY.test(stageKey)) {
+  if (kind !== 'deadline' || rest.length > 0 || !deadlineAt || !isTimestampText(deadlineAt) || !roundId || !isUuid(roundId) || !stageKey || !STAGE_KEY.test(stageKey)) {
     throw invalidCursor();
   }
   return { deadlineAt, roundId, stageKey };

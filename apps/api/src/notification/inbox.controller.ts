@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { listInboxQuerySchema, type ListInboxQuery } from '@ratsweg/contracts';
 import { pageSchema } from '../directory/directory-api.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
-import { notificationListQuerySchema, type NotificationListQuery } from './notification.request.js';
 import { NotificationService, type InboxEntryResponse, type Page } from './notification.service.js';
 
 /**
@@ -18,12 +18,13 @@ export class InboxController {
 
   @Get('persons/:id/notifications')
   @ApiOperation({ summary: "A person's inbox, newest first" })
+  @ApiQuery({ name: 'unread', required: false, enum: ['true', 'false'], description: '`true`: only unread notifications; `false`: only read ones' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('notifications: id, subject, text, createdAt, readAt') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
-  async list(@Param('id') id: string, @Query(new ZodBodyPipe(notificationListQuerySchema)) query: NotificationListQuery): Promise<Page<InboxEntryResponse>> {
+  async list(@Param('id') id: string, @Query(new ZodBodyPipe(listInboxQuerySchema)) query: ListInboxQuery): Promise<Page<InboxEntryResponse>> {
     return this.notifications.listPersonInbox(id, query);
   }
 
@@ -38,11 +39,12 @@ export class InboxController {
 
   @Get('notifications/administrators')
   @ApiOperation({ summary: "The administrators' shared inbox, newest first" })
+  @ApiQuery({ name: 'unread', required: false, enum: ['true', 'false'], description: '`true`: only unread notifications; `false`: only read ones' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('notifications: id, subject, text, createdAt, readAt') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
-  async administrators(@Query(new ZodBodyPipe(notificationListQuerySchema)) query: NotificationListQuery): Promise<Page<InboxEntryResponse>> {
+  async administrators(@Query(new ZodBodyPipe(listInboxQuerySchema)) query: ListInboxQuery): Promise<Page<InboxEntryResponse>> {
     return this.notifications.listAdministratorInbox(query);
   }
 }

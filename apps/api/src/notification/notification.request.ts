@@ -18,10 +18,3 @@ export const notificationPreferenceRequestSchema = z
     });
   });
 export type NotificationPreferenceRequest = z.infer<typeof notificationPreferenceRequestSchema>;
-
-export const notificationListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** `next` of the previous page. */
-  cursor: z.string().min(1).max(2_000).optional(),
-});
-export type NotificationListQuery = z.infer<typeof notificationListQuerySchema>;

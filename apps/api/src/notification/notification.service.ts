@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import { icsCalendar } from '@ratsweg/notifications';
 import { NotificationInboxRepository, NotificationPreferenceRepository, type InboxEntry, type MailboxEntry } from '@ratsweg/persistence';
-import { decodeCursor, encodeCursor, invalidCursor } from '../directory/directory-cursor.util.js';
+import type { ListInboxQuery, ListMailboxQuery } from '@ratsweg/contracts';
+import { decodeCursor, encodeCursor, invalidCursor, isTimestampText, pageOf } from '../directory/directory-cursor.util.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { calendarFeedEvents } from './calendar-feed.util.js';
-import type { NotificationListQuery, NotificationPreferenceRequest } from './notification.request.js';
+import type { NotificationPreferenceRequest } from './notification.request.js';
 import { isUuid } from '@ratsweg/domain';
 
 export interface NotificationPreferenceResponse {
@@ -40,8 +41,6 @@ export interface Page<T> {
 }
 
 const ADMINISTRATORS = 'role:administrator';
-/** A PostgreSQL timestamptz as text, e.g. `2026-11-25 10:00:00.123456+00`. */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 
 /**
  * Notification preferences, the personal calendar feed, the in-app inbox and the local mailbox.
@@ -86,12 +85,12 @@ export class NotificationService {
     return icsCalendar(calendarFeedEvents(source, base, locale), { method: 'PUBLISH', name: 'Ratsweg' });
   }
 
-  async listPersonInbox(personId: string, query: NotificationListQuery): Promise<Page<InboxEntryResponse>> {
+  async listPersonInbox(personId: string, query: ListInboxQuery): Promise<Page<InboxEntryResponse>> {
     await this.requirePerson(personId);
     return this.listInbox(`person:${personId}`, query);
   }
 
-  async listAdministratorInbox(query: NotificationListQuery): Promise<Page<InboxEntryResponse>> {
+  async listAdministratorInbox(query: ListInboxQuery): Promise<Page<InboxEntryResponse>> {
     return this.listInbox(ADMINISTRATORS, query);
   }
 
@@ -102,17 +101,15 @@ export class NotificationService {
     return presentInbox(entry);
   }
 
-  async listMailbox(query: NotificationListQuery): Promise<Page<MailboxEntryResponse>> {
+  async listMailbox(query: ListMailboxQuery): Promise<Page<MailboxEntryResponse>> {
     let before: string | undefined;
     if (query.cursor) {
       const [id, ...rest] = decodeCursor(query.cursor);
       if (rest.length > 0 || !id || !/^\d{1,18}$/.test(id)) throw invalidCursor();
       before = id;
     }
-    const rows = await this.inbox.listMailbox(this.tenant, query.limit + 1, before);
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return { data: page.map(presentMail), ...(rows.length > query.limit && last ? { next: encodeCursor([last.id]) } : {}) };
+    const rows = await this.inbox.listMailbox(this.tenant, query.limit + 1, before, query.to);
+    return pageOf(rows, query.limit, presentMail, (row) => encodeCursor([row.id]));
   }
 
   async getMail(id: string): Promise<MailboxEntryResponse> {
@@ -121,17 +118,15 @@ export class NotificationService {
     return presentMail(row);
   }
 
-  private async listInbox(recipient: string, query: NotificationListQuery): Promise<Page<InboxEntryResponse>> {
+  private async listInbox(recipient: string, query: ListInboxQuery): Promise<Page<InboxEntryResponse>> {
     let after: { sortKey: string; id: string } | undefined;
     if (query.cursor) {
       const [sortKey, id, ...rest] = decodeCursor(query.cursor);
-      if (rest.length > 0 || !sortKey || !id || !isUuid(id) || !TIMESTAMP.test(sortKey)) throw invalidCursor();
+      if (rest.length > 0 || !sortKey || !id || !isUuid(id) || !isTimestampText(sortKey)) throw invalidCursor();
       after = { sortKey, id };
     }
-    const rows = await this.inbox.listInbox(this.tenant, recipient, query.limit + 1, after);
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return { data: page.map(presentInbox), ...(rows.length > query.limit && last ? { next: encodeCursor([last.sortKey, last.id]) } : {}) };
+    const rows = await this.inbox.listInbox(this.tenant, recipient, query.limit + 1, after, query.unread);
+    return pageOf(rows, query.limit, presentInbox, (row) => encodeCursor([row.sortKey, row.id]));
   }
 
   private async requirePerson(personId: string): Promise<void> {

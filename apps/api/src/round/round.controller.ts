@@ -16,6 +16,7 @@ import {
 } from '@ratsweg/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { pageSchema } from '../directory/directory-api.util.js';
 import { localeFrom } from '../i18n/locale.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
@@ -46,9 +47,9 @@ export class RoundController {
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'q', required: false, description: 'words in the title' })
   @ApiQuery({ name: 'sort', required: false, enum: ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'title', '-title', 'nextDeadlineAt', '-nextDeadlineAt'] })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, description: '`{ data: [...], next? }`' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
+  @ApiResponse({ status: 200, schema: pageSchema('rounds') })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   async list(
     @Query(new ZodBodyPipe(listRoundsQuerySchema)) query: ListRoundsQuery,

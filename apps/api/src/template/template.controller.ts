@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
-import { previewRequestSchema, type PreviewRequest } from '@ratsweg/contracts';
+import { listTemplatesQuerySchema, previewRequestSchema, type ListTemplatesQuery, type PreviewRequest } from '@ratsweg/contracts';
 import { processTemplateSchema, schedule, type ProcessTemplate } from '@ratsweg/domain';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -9,16 +9,10 @@ import { localeFrom, type Locale } from '../i18n/locale.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
 import { presentSchedule, type ScheduleResponse } from './schedule.presenter.js';
-import { TemplateService } from './template.service.js';
+import { TemplateService, type TemplateSummaryResponse } from './template.service.js';
+import { pageSchema } from '../directory/directory-api.util.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
-
-
-interface TemplateSummaryResponse {
-  key: string;
-  title: string;
-  version: number;
-}
 
 @ApiTags('templates')
 @Controller('api/v1/templates')
@@ -29,24 +23,17 @@ export class TemplateController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Process templates available for new rounds (newest version of each)' })
-  @ApiOkResponse({
-    schema: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['key', 'title', 'version'],
-        properties: { key: { type: 'string' }, title: { type: 'string' }, version: { type: 'integer' } },
-      },
-    },
-  })
-  async list(@Headers('accept-language') acceptLanguage?: string): Promise<TemplateSummaryResponse[]> {
-    const locale = localeFrom(acceptLanguage);
-    return (await this.templates.listLatest(this.config.RATSWEG_TENANT)).map((template) => ({
-      key: template.key,
-      title: template.title[locale],
-      version: template.version,
-    }));
+  @ApiOperation({ summary: 'Process templates available for new rounds (newest version of each), by key' })
+  @ApiQuery({ name: 'q', required: false, description: 'words that must each appear in the key or the German or English title' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
+  @ApiResponse({ status: 200, schema: pageSchema('templates: key, title, version') })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  async list(
+    @Query(new ZodBodyPipe(listTemplatesQuerySchema)) query: ListTemplatesQuery,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<{ data: TemplateSummaryResponse[]; next?: string }> {
+    return this.templates.listLatest(this.config.RATSWEG_TENANT, query, localeFrom(acceptLanguage));
   }
 
   @Get(':key')

@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BUILTIN_TEMPLATES, validateProcessTemplate, type ProcessTemplate } from '@ratsweg/domain';
 import { ProcessTemplateRepository, TemplateVersionExistsError } from '@ratsweg/persistence';
+import type { ListTemplatesQuery } from '@ratsweg/contracts';
+import { decodeKeysetCursor, encodeKeysetCursor, pageOf } from '../directory/directory-cursor.util.js';
+import type { Locale } from '../i18n/locale.util.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
+
+export interface TemplateSummaryResponse {
+  key: string;
+  title: string;
+  version: number;
+}
 
 export interface TemplateVersion {
   template: ProcessTemplate;
@@ -32,8 +41,24 @@ export class TemplateService {
     return new Map([...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  async listLatest(tenant: string): Promise<ProcessTemplate[]> {
-    return [...(await this.versions(tenant)).values()].map((list) => (list.at(-1) as TemplateVersion).template);
+  /** One page of the newest version of every template, by key; `q`: words to find in key or title. */
+  async listLatest(tenant: string, query: ListTemplatesQuery, locale: Locale): Promise<{ data: TemplateSummaryResponse[]; next?: string }> {
+    const afterKey = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, 'templates', ['key'])[0];
+    const rows = await this.stored.listLatest(
+      tenant,
+      BUILTIN_TEMPLATES.map((template) => ({ key: template.key, version: template.version, title: template.title })),
+      {
+        ...(query.q ? { words: query.q.split(/\s+/).filter(Boolean).slice(0, 5) } : {}),
+        ...(afterKey !== undefined ? { afterKey } : {}),
+        limit: query.limit + 1,
+      },
+    );
+    return pageOf(
+      rows,
+      query.limit,
+      (row) => ({ key: row.key, title: row.title[locale], version: row.version }),
+      (row) => encodeKeysetCursor('templates', [row.key]),
+    );
   }
 
   /** The given version, or the newest one; undefined when there is none. */

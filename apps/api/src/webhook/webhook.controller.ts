@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Inject, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { listWebhooksQuerySchema, type ListWebhooksQuery } from '@ratsweg/contracts';
 import type { FastifyReply } from 'fastify';
 import { jsonSchema, pageSchema } from '../directory/directory-api.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
@@ -16,10 +17,15 @@ export class WebhookController {
   constructor(@Inject(WebhookService) private readonly webhooks: WebhookService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The webhook subscriptions (without their secrets)' })
+  @ApiOperation({ summary: 'The webhook subscriptions (without their secrets), oldest first' })
+  @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'], description: 'only active (`true`) or deactivated (`false`) subscriptions' })
+  @ApiQuery({ name: 'eventType', required: false, description: 'only subscriptions that receive this event type (those without event types receive all)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next` of the previous page' })
   @ApiResponse({ status: 200, schema: pageSchema('webhook subscriptions') })
-  async list(): Promise<{ data: WebhookResponse[] }> {
-    return this.webhooks.list();
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  async list(@Query(new ZodBodyPipe(listWebhooksQuerySchema)) query: ListWebhooksQuery): Promise<{ data: WebhookResponse[]; next?: string }> {
+    return this.webhooks.list(query);
   }
 
   @Get(':id')

@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import { AuditRepository, directoryChain, WebhookSubscriptionRepository, type WebhookSubscriptionRow } from '@ratsweg/persistence';
 import type { EntityManager } from 'typeorm';
+import type { ListWebhooksQuery } from '@ratsweg/contracts';
+import { decodeKeysetCursor, encodeKeysetCursor, pageOf } from '../directory/directory-cursor.util.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { presentWebhook, type CreatedWebhookResponse, type WebhookResponse } from './webhook.presenter.js';
 import type { CreateWebhookRequest, UpdateWebhookRequest } from './webhook.request.js';
@@ -23,8 +25,16 @@ export class WebhookService {
     return this.config.RATSWEG_TENANT;
   }
 
-  async list(): Promise<{ data: WebhookResponse[] }> {
-    return { data: (await this.webhooks.list(this.tenant)).map(presentWebhook) };
+  /** One page of the subscriptions, oldest first. */
+  async list(query: ListWebhooksQuery): Promise<{ data: WebhookResponse[]; next?: string }> {
+    const [sortKey, id] = query.cursor === undefined ? [] : decodeKeysetCursor(query.cursor, 'webhooks', ['timestamp', 'uuid']);
+    const rows = await this.webhooks.list(this.tenant, {
+      ...(query.active !== undefined ? { active: query.active } : {}),
+      ...(query.eventType !== undefined ? { eventType: query.eventType } : {}),
+      ...(sortKey && id ? { after: { sortKey, id } } : {}),
+      limit: query.limit + 1,
+    });
+    return pageOf(rows, query.limit, presentWebhook, (row) => encodeKeysetCursor('webhooks', [row.sortKey, row.id]));
   }
 
   async get(id: string): Promise<WebhookResponse> {

@@ -42,6 +42,6 @@ export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
 
 export const listCursorQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: z.string().min(1).max(500).optional(),
 });
 export type ListCursorQuery = z.infer<typeof listCursorQuerySchema>;

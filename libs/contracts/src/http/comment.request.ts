@@ -15,7 +15,7 @@ export type CreateCommentRequest = z.infer<typeof createCommentRequestSchema>;
 /** `GET /api/v1/rounds/{id}/comments`: cursor pagination; `include=hidden` for staff. */
 export const listCommentsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: z.string().min(1).max(500).optional(),
   include: z.enum(['hidden']).optional(),
 });
 export type ListCommentsQuery = z.infer<typeof listCommentsQuerySchema>;

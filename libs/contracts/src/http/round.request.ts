@@ -73,6 +73,6 @@ export const listRoundsQuerySchema = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
   sort: z.enum(SORTS).default('-createdAt'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: z.string().min(1).max(500).optional(),
 });
 export type ListRoundsQuery = z.infer<typeof listRoundsQuerySchema>;

@@ -111,6 +111,26 @@ export class AuditRepository {
     return this.dataSource.getRepository(AuditEntryEntity).find({ where: { tenant, chain }, order: { chainPosition: 'ASC' } });
   }
 
+  /**
+   * One page of a chain, by position, after `afterPosition`; `actions`: only these actions,
+   * `stageKey`: only entries of this stage, `since`: only entries that occurred then or later.
+   */
+  async listPage(
+    tenant: string,
+    chain: string,
+    options: { actions?: readonly string[]; stageKey?: string; since?: Date; afterPosition?: number; limit: number },
+  ): Promise<AuditEntryEntity[]> {
+    const query = this.dataSource
+      .getRepository(AuditEntryEntity)
+      .createQueryBuilder('e')
+      .where('e.tenant = :tenant AND e.chain = :chain', { tenant, chain });
+    if (options.actions) query.andWhere('e.action IN (:...actions)', { actions: [...options.actions] });
+    if (options.stageKey !== undefined) query.andWhere('e.stageKey = :stageKey', { stageKey: options.stageKey });
+    if (options.since) query.andWhere('e.occurredAt >= :since', { since: options.since });
+    if (options.afterPosition !== undefined) query.andWhere('e.chainPosition > :after', { after: options.afterPosition });
+    return query.orderBy('e.chainPosition', 'ASC').limit(options.limit).getMany();
+  }
+
   /** Recomputes the chain: any edited, inserted or deleted entry breaks it at that point. */
   async verify(tenant: string, chain: string): Promise<AuditVerification> {
     // One snapshot for entries and chain head: an append committing in between is no break.

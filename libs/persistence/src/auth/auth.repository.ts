@@ -111,11 +111,16 @@ export class AuthRepository {
     return rows[0] ?? null;
   }
 
-  /** Users of a tenant ordered by e-mail, after `afterEmail` (cursor), at most `limit`. */
-  async listUsers(tenant: string, limit: number, afterEmail?: string): Promise<UserRow[]> {
+  /**
+   * Users of a tenant ordered by e-mail, after `afterEmail` (cursor), at most `limit`; `role`: only
+   * users granted it, `disabled`: only disabled (`true`) or active (`false`) accounts.
+   */
+  async listUsers(tenant: string, limit: number, afterEmail?: string, filter: { role?: GrantedRole; disabled?: boolean } = {}): Promise<UserRow[]> {
     return (await this.dataSource.query(
-      `SELECT ${USER_COLUMNS} FROM "app_user" WHERE "tenant" = $1 AND ($2::text IS NULL OR "email" > $2) ORDER BY "email" LIMIT $3`,
-      [tenant, afterEmail ?? null, limit],
+      `SELECT ${USER_COLUMNS} FROM "app_user" WHERE "tenant" = $1 AND ($2::text IS NULL OR "email" > $2)
+         AND ($4::text IS NULL OR $4 = ANY ("roles")) AND ($5::boolean IS NULL OR "disabled" = $5)
+       ORDER BY "email" LIMIT $3`,
+      [tenant, afterEmail ?? null, limit, filter.role ?? null, filter.disabled ?? null],
     )) as UserRow[];
   }
 
@@ -326,8 +331,23 @@ export class AuthRepository {
     return rows[0] as ApiKeyRow;
   }
 
-  async listApiKeys(tenant: string): Promise<ApiKeyRow[]> {
-    return (await this.dataSource.query(`SELECT ${API_KEY_COLUMNS} FROM "api_key" WHERE "tenant" = $1 ORDER BY "created_at", "id"`, [tenant])) as ApiKeyRow[];
+  /**
+   * One page of the tenant's API keys, oldest first (by creation, then id), after `after` (the
+   * `sortKey` and id of the previous page's last row).
+   */
+  async listApiKeys(
+    tenant: string,
+    options: { revoked?: boolean; scope?: ApiKeyScope; after?: { sortKey: string; id: string }; limit: number },
+  ): Promise<(ApiKeyRow & { sortKey: string })[]> {
+    return (await this.dataSource.query(
+      `SELECT ${API_KEY_COLUMNS}, "created_at"::text AS "sortKey" FROM "api_key"
+       WHERE "tenant" = $1
+         AND ($2::boolean IS NULL OR ("revoked_at" IS NOT NULL) = $2)
+         AND ($3::text IS NULL OR $3 = ANY ("scopes"))
+         AND ($4::timestamptz IS NULL OR ("created_at", "id") > ($4::timestamptz, $5::uuid))
+       ORDER BY "created_at", "id" LIMIT $6`,
+      [tenant, options.revoked ?? null, options.scope ?? null, options.after?.sortKey ?? null, options.after?.id ?? null, options.limit],
+    )) as (ApiKeyRow & { sortKey: string })[];
   }
 
   async findApiKey(tenant: string, id: string): Promise<ApiKeyRow | null> {

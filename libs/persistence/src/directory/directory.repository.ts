@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral, QueryDeepPartialEntity, SelectQueryBuilder } from 'typeorm';
 import { directoryChain } from '../audit/audit.repository.js';
-import { BodyEntity } from './body.entity.js';
+import { BodyEntity, type BodyClassification } from './body.entity.js';
 import { LegislativeTermEntity } from './legislative-term.entity.js';
 import { MeetingEntity } from './meeting.entity.js';
 import { MembershipEntity } from './membership.entity.js';
@@ -29,6 +29,21 @@ export interface MembershipFilter {
   personId?: string;
   /** Only memberships that last on this day (`YYYY-MM-DD`), see `isMemberOn`. */
   on?: string;
+}
+
+export interface MeetingFilter {
+  bodyId?: string;
+  /** Meetings that serve this participation round. */
+  roundId?: string;
+  /** Meetings that start at or after this instant. */
+  from?: Date;
+  /** Meetings that start before this instant. */
+  until?: Date;
+}
+
+/** A LIKE pattern that finds `word` anywhere, its wildcards taken literally. */
+function likePattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
 /** The sort key of a page does not fit the list it was given to. */
@@ -126,12 +141,21 @@ export class DirectoryRepository {
     return isUuid(id) ? manager.findOne(LegislativeTermEntity, { where: { tenant, id } }) : null;
   }
 
-  async listBodies(tenant: string, page: DirectoryPageRequest): Promise<DirectoryPage<BodyEntity>> {
-    return this.page(BodyEntity, tenant, BODY_ORDER, page);
+  /** `classification`: only bodies of this kind; `on`: only bodies that exist on this day (`YYYY-MM-DD`). */
+  async listBodies(tenant: string, page: DirectoryPageRequest, filter: { classification?: BodyClassification; on?: string } = {}): Promise<DirectoryPage<BodyEntity>> {
+    return this.page(BodyEntity, tenant, BODY_ORDER, page, (query) => {
+      if (filter.classification) query.andWhere('e.classification = :classification', { classification: filter.classification });
+      if (filter.on) query.andWhere('e.startDate <= :on AND (e.endDate IS NULL OR e.endDate >= :on)', { on: filter.on });
+    });
   }
 
-  async listPersons(tenant: string, page: DirectoryPageRequest): Promise<DirectoryPage<PersonEntity>> {
-    return this.page(PersonEntity, tenant, PERSON_ORDER, page);
+  /** `words`: each must appear in the given or family name (any case). */
+  async listPersons(tenant: string, page: DirectoryPageRequest, words: readonly string[] = []): Promise<DirectoryPage<PersonEntity>> {
+    return this.page(PersonEntity, tenant, PERSON_ORDER, page, (query) => {
+      for (const [index, word] of words.entries()) {
+        query.andWhere(`(e.givenName ILIKE :word${index} OR e.familyName ILIKE :word${index})`, { [`word${index}`]: likePattern(word) });
+      }
+    });
   }
 
   async listMemberships(tenant: string, filter: MembershipFilter, page: DirectoryPageRequest): Promise<DirectoryPage<MembershipEntity>> {
@@ -143,8 +167,13 @@ export class DirectoryRepository {
     });
   }
 
-  async listMeetings(tenant: string, page: DirectoryPageRequest): Promise<DirectoryPage<MeetingEntity>> {
-    return this.page(MeetingEntity, tenant, MEETING_ORDER, page);
+  async listMeetings(tenant: string, page: DirectoryPageRequest, filter: MeetingFilter = {}): Promise<DirectoryPage<MeetingEntity>> {
+    return this.page(MeetingEntity, tenant, MEETING_ORDER, page, (query) => {
+      if (filter.bodyId) query.andWhere('e.bodyId = :bodyId', { bodyId: filter.bodyId });
+      if (filter.roundId) query.andWhere('e.roundId = :roundId', { roundId: filter.roundId });
+      if (filter.from) query.andWhere('e.start >= :from', { from: filter.from });
+      if (filter.until) query.andWhere('e.start < :until', { until: filter.until });
+    });
   }
 
   async listLegislativeTerms(tenant: string, page: DirectoryPageRequest): Promise<DirectoryPage<LegislativeTermEntity>> {

@@ -58,6 +58,27 @@ export class StageFileRepository {
       .find({ where: { tenant, ...(roundId ? { roundId } : {}) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /**
+   * One page of a round's files, oldest first (by attachment, then id), without their content;
+   * after `after` (the `sortKey` and id of the previous page's last row).
+   */
+  async listPage(
+    tenant: string,
+    roundId: string,
+    options: { stageKey?: string; after?: { sortKey: string; id: string }; limit: number },
+  ): Promise<(StageFileEntity & { sortKey: string })[]> {
+    return (await this.dataSource.query(
+      `SELECT "id", "tenant", "round_id" AS "roundId", "stage_key" AS "stageKey", "name", "media_type" AS "mediaType", "size", "sha512",
+              "created_by" AS "createdBy", "created_at" AS "createdAt", "created_at"::text AS "sortKey"
+       FROM "stage_file"
+       WHERE "tenant" = $1 AND "round_id" = $2
+         AND ($3::text IS NULL OR "stage_key" = $3)
+         AND ($4::timestamptz IS NULL OR ("created_at", "id") > ($4::timestamptz, $5::uuid))
+       ORDER BY "created_at", "id" LIMIT $6`,
+      [tenant, roundId, options.stageKey ?? null, options.after?.sortKey ?? null, options.after?.id ?? null, options.limit],
+    )) as (StageFileEntity & { sortKey: string })[];
+  }
+
   async find(tenant: string, id: string): Promise<StageFileEntity | null> {
     return this.dataSource.getRepository(StageFileEntity).findOneBy({ tenant, id });
   }

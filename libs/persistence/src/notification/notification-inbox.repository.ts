@@ -25,14 +25,18 @@ export interface MailboxEntry {
 export class NotificationInboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inbox deliveries of `recipient`, newest first; `after` is the (sortKey, id) of the previous page's last entry. */
-  async listInbox(tenant: string, recipient: string, limit: number, after?: { sortKey: string; id: string }): Promise<InboxEntry[]> {
+  /**
+   * Inbox deliveries of `recipient`, newest first; `after` is the (sortKey, id) of the previous page's last entry;
+   * `unread`: only unread (`true`) or only read (`false`) entries.
+   */
+  async listInbox(tenant: string, recipient: string, limit: number, after?: { sortKey: string; id: string }, unread?: boolean): Promise<InboxEntry[]> {
     return (await this.dataSource.query(
       `SELECT "id", "subject", "body_text" AS "text", "created_at" AS "createdAt", "read_at" AS "readAt", "created_at"::text AS "sortKey"
        FROM "delivery" WHERE "tenant" = $1 AND "recipient" = $2 AND "channel" = 'inbox'
          AND ($4::timestamptz IS NULL OR ("created_at", "id") < ($4::timestamptz, $5::uuid))
+         AND ($6::boolean IS NULL OR ("read_at" IS NULL) = $6)
        ORDER BY "created_at" DESC, "id" DESC LIMIT $3`,
-      [tenant, recipient, limit, after?.sortKey ?? null, after?.id ?? null],
+      [tenant, recipient, limit, after?.sortKey ?? null, after?.id ?? null, unread ?? null],
     )) as InboxEntry[];
   }
 
@@ -89,12 +93,16 @@ export class NotificationInboxRepository {
     return rows[0] ?? null;
   }
 
-  /** The local mailbox of the tenant, newest first; `beforeId` continues after the previous page. */
-  async listMailbox(tenant: string, limit: number, beforeId?: string): Promise<MailboxEntry[]> {
+  /**
+   * The local mailbox of the tenant, newest first; `beforeId` continues after the previous page; `to`: mail to this address (any case).
+   * Ordered by the numeric id of the table (`m."id"`), not by the text alias of the same name: `'9'` sorts after `'35'` as text.
+   */
+  async listMailbox(tenant: string, limit: number, beforeId?: string, to?: string): Promise<MailboxEntry[]> {
     return (await this.dataSource.query(
-      `SELECT "id"::text AS "id", "message_id" AS "messageId", "recipient", "subject", "body_text" AS "text", "body_html" AS "html", "ics", "created_at" AS "createdAt"
-       FROM "local_mailbox" WHERE "tenant" = $1 AND ($3::bigint IS NULL OR "id" < $3::bigint) ORDER BY "id" DESC LIMIT $2`,
-      [tenant, limit, beforeId ?? null],
+      `SELECT m."id"::text AS "id", m."message_id" AS "messageId", m."recipient", m."subject", m."body_text" AS "text", m."body_html" AS "html", m."ics", m."created_at" AS "createdAt"
+       FROM "local_mailbox" m WHERE m."tenant" = $1 AND ($3::bigint IS NULL OR m."id" < $3::bigint) AND ($4::text IS NULL OR lower(m."recipient") = lower($4))
+       ORDER BY m."id" DESC LIMIT $2`,
+      [tenant, limit, beforeId ?? null, to ?? null],
     )) as MailboxEntry[];
   }
 

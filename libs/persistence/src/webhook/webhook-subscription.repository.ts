@@ -47,10 +47,23 @@ export class WebhookSubscriptionRepository {
     return this.dataSource.transaction(work);
   }
 
-  async list(tenant: string): Promise<WebhookSubscriptionRow[]> {
-    return (await this.dataSource.query(`SELECT ${COLUMNS} FROM "webhook_subscription" WHERE "tenant" = $1 ORDER BY "created_at", "id"`, [
-      tenant,
-    ])) as WebhookSubscriptionRow[];
+  /**
+   * One page of the tenant's subscriptions, oldest first (by creation, then id), after `after`
+   * (the `sortKey` and id of the previous page's last row); `eventType`: those that receive it.
+   */
+  async list(
+    tenant: string,
+    options: { active?: boolean; eventType?: string; after?: { sortKey: string; id: string }; limit: number },
+  ): Promise<(WebhookSubscriptionRow & { sortKey: string })[]> {
+    return (await this.dataSource.query(
+      `SELECT ${COLUMNS}, "created_at"::text AS "sortKey" FROM "webhook_subscription"
+       WHERE "tenant" = $1
+         AND ($2::boolean IS NULL OR "active" = $2)
+         AND ($3::text IS NULL OR cardinality("event_types") = 0 OR $3 = ANY ("event_types"))
+         AND ($4::timestamptz IS NULL OR ("created_at", "id") > ($4::timestamptz, $5::uuid))
+       ORDER BY "created_at", "id" LIMIT $6`,
+      [tenant, options.active ?? null, options.eventType ?? null, options.after?.sortKey ?? null, options.after?.id ?? null, options.limit],
+    )) as (WebhookSubscriptionRow & { sortKey: string })[];
   }
 
   /** One subscription of the tenant; null for an unknown (or malformed) id. `FOR UPDATE` with a manager. */
