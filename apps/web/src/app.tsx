@@ -3,6 +3,7 @@ import { createBrowserRouter, Link, Navigate, RouterProvider } from 'react-route
 import { ErrorNotice, Loading, RequireStaff } from './components/common';
 import { Layout, PageTitle } from './components/layout';
 import { I18nProvider, useI18n } from './i18n';
+import { AdminOnly, StartRoundWizard } from './pages/admin-wizard';
 import { ConsultationPage } from './pages/consultation';
 import { DashboardPage } from './pages/dashboard';
 import { RoundPage } from './pages/round';
@@ -53,6 +54,16 @@ const router = createBrowserRouter([
         element: (
           <RequireStaff>
             <DashboardPage />
+          </RequireStaff>
+        ),
+      },
+      {
+        path: '/runden/neu',
+        element: (
+          <RequireStaff>
+            <AdminOnly>
+              <StartRoundWizard />
+            </AdminOnly>
           </RequireStaff>
         ),
       },

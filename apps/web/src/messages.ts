@@ -1,3 +1,5 @@
+import { deAdmin, enAdmin } from './messages/admin';
+
 /** Every text of the application, German first. `{name}` marks a value filled in at display. */
 export const de = {
   'app.name': 'Ratsweg',
@@ -151,6 +153,7 @@ export const de = {
   'privacy.title': 'Datenschutzhinweise',
   'privacy.version': 'Stand: {date}',
   'privacy.controller': 'Verantwortlich: {name}',
+  ...deAdmin,
 } as const;
 
 export type MessageKey = keyof typeof de;
@@ -308,4 +311,5 @@ export const en: Messages = {
   'privacy.title': 'Privacy notice',
   'privacy.version': 'Version of {date}',
   'privacy.controller': 'Controller: {name}',
+  ...enAdmin,
 };

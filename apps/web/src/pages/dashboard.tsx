@@ -4,6 +4,7 @@ import { api } from '../api';
 import { ErrorNotice, Loading, OverdueBadge, RoundStatusBadge, useLoad } from '../components/common';
 import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
+import { useSession } from '../session';
 import type { Page, RoundStatus, RoundSummary } from '../types';
 
 const PAGE_SIZE = 20;
@@ -23,6 +24,7 @@ function roundsPath(params: URLSearchParams, cursor?: string): string {
 /** The administrators' overview: every round with its status, current stage and next deadline; overdue ones marked. */
 export function DashboardPage() {
   const { t, dateTime } = useI18n();
+  const { me } = useSession();
   const [params, setParams] = useSearchParams();
   const filterKey = params.toString();
   const first = useLoad((signal) => api<Page<RoundSummary>>(roundsPath(params), { signal }), [filterKey]);
@@ -68,6 +70,13 @@ export function DashboardPage() {
   return (
     <>
       <PageTitle>{t('dashboard.title')}</PageTitle>
+      {me?.roles.includes('admin') ? (
+        <p>
+          <Link className="button button--primary" to="/runden/neu">
+            {t('admin.newRound')}
+          </Link>
+        </p>
+      ) : null}
       <form className="filters" onSubmit={applyFilters} role="search" aria-labelledby="filters-heading" key={filterKey}>
         <h2 id="filters-heading" className="filters__title">
           {t('dashboard.filters')}

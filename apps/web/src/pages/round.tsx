@@ -6,6 +6,7 @@ import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import type { Me, Outcome, Round, Stage, TemplateResponse } from '../types';
+import { AdminRoundPanel } from './admin-round-actions';
 import { DecisionForm } from './decision-form';
 
 /** Who may record a decision on an open stage: administrators, and the secretary of the stage's body (as the API checks). */
@@ -201,6 +202,7 @@ export function RoundPage() {
           ))}
         </ol>
       </section>
+      <AdminRoundPanel round={current} onChanged={setLatest} />
     </>
   );
 }
