@@ -172,7 +172,7 @@ describe('the administrators’ pages in a browser', () => {
     const moderation = admin.getByRole('region', { name: 'Stellungnahmen (Moderation)' });
     await moderation.getByText('2 Stellungnahmen, davon 0 verborgen').waitFor();
     expect(await moderation.getByRole('link', { name: 'Alle Stellungnahmen als CSV herunterladen' }).getAttribute('href')).toBe(`/api/v1/rounds/${roundId}/comments.csv`);
-    await moderation.getByRole('button', { name: /Verbergen: Werbung/ }).click();
+    await moderation.getByRole('button', { name: /Verbergen.*Werbung/ }).click();
     expect(await focused(admin)).toContain('textarea');
     await admin.getByLabel('Grund für das Verbergen').fill('Werbung, kein Beitrag zur Sache');
     await check(admin, 'admin-runde-moderation');
@@ -209,7 +209,7 @@ describe('the administrators’ pages in a browser', () => {
     await decideInPage(admin, 'Umsetzung der Digitalen Agenda', 'Abgeschlossen');
     await roundWhen(system, roundId, (round) => round.status === 'completed');
     await admin.reload();
-    await admin.locator('.facts').first().getByText('Abgeschlossen').waitFor();
+    await admin.locator('.facts').first().locator('.badge--completed', { hasText: 'Abgeschlossen' }).waitFor();
     // A finished round offers no actions; its audit trail still verifies.
     expect(await admin.getByRole('heading', { name: 'Verwaltung der Runde' }).count()).toBe(0);
     await admin.getByText(/Prüfung der Hash-Kette: unverändert/).waitFor();
