@@ -5,6 +5,7 @@ import { Layout, PageTitle } from './components/layout';
 import { I18nProvider, useI18n } from './i18n';
 import { ConsultationPage } from './pages/consultation';
 import { DashboardPage } from './pages/dashboard';
+import { DIRECTORY_ROUTES } from './pages/directory-routes';
 import { RoundPage } from './pages/round';
 import { SignInPage } from './pages/sign-in';
 import { isStaff, SessionProvider, useSession } from './session';
@@ -65,6 +66,7 @@ const router = createBrowserRouter([
         ),
       },
       { path: '/beteiligung/:roundId', element: <ConsultationPage /> },
+      ...DIRECTORY_ROUTES,
       { path: '*', element: <NotFound /> },
     ],
   },
