@@ -6,6 +6,7 @@ import { I18nProvider, useI18n } from './i18n';
 import { AdminOnly, StartRoundWizard } from './pages/admin-wizard';
 import { ConsultationPage } from './pages/consultation';
 import { DashboardPage } from './pages/dashboard';
+import { DIRECTORY_ROUTES } from './pages/directory-routes';
 import { RoundPage } from './pages/round';
 import { SignInPage } from './pages/sign-in';
 import { isStaff, SessionProvider, useSession } from './session';
@@ -76,6 +77,7 @@ const router = createBrowserRouter([
         ),
       },
       { path: '/beteiligung/:roundId', element: <ConsultationPage /> },
+      ...DIRECTORY_ROUTES,
       { path: '*', element: <NotFound /> },
     ],
   },

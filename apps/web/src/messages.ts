@@ -1,7 +1,9 @@
 import { deAdmin, enAdmin } from './messages/admin';
+import { deDirectory, enDirectory } from './messages/directory';
 
 /** Every text of the application, German first. `{name}` marks a value filled in at display. */
 export const de = {
+  ...deDirectory,
   'app.name': 'Ratsweg',
   'app.tagline': 'Beteiligungsverfahren und Ratsbeschlüsse',
   'skip.toMain': 'Zum Inhalt springen',
@@ -160,6 +162,7 @@ export type MessageKey = keyof typeof de;
 export type Messages = Record<MessageKey, string>;
 
 export const en: Messages = {
+  ...enDirectory,
   'app.name': 'Ratsweg',
   'app.tagline': 'Participation rounds and council decisions',
   'skip.toMain': 'Skip to content',

@@ -98,7 +98,7 @@ describe('the web application in a browser', () => {
     expect(await row.innerText()).not.toContain('überfällig');
     // The navigation by role: administrators also get the API documentation.
     const navigation = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'API-Dokumentation']);
+    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Verzeichnis', 'Vorlagen', 'API-Dokumentation']);
     await check(page, 'runden');
 
     // Filters: only overdue rounds, then a word of the title.
@@ -135,8 +135,8 @@ describe('the web application in a browser', () => {
     const roundId = await startRound(system, { templateKey: 'kurzverfahren', title: 'Bebauungsplan Nr. 42 Am Mühlenbach' });
     const page = await newPage();
     await signIn(page, secretaryEmail, CALLER_PASSWORD);
-    // The secretary's navigation: no API documentation.
-    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden']);
+    // The secretary's navigation: their inbox, no API documentation.
+    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen']);
     await page.getByRole('link', { name: 'Bebauungsplan Nr. 42 Am Mühlenbach' }).click();
     await page.getByRole('heading', { level: 1, name: 'Bebauungsplan Nr. 42 Am Mühlenbach' }).waitFor();
     const form = page.getByRole('form', { name: 'Beschluss erfassen: Beratung im Fachausschuss' });

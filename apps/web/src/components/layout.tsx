@@ -17,6 +17,9 @@ interface NavItem {
 /** The navigation by role: only what the signed-in person may open. */
 const NAV_ITEMS: readonly NavItem[] = [
   { to: '/runden', label: 'nav.rounds', roles: ['admin', 'secretary', 'member', 'auditor'] },
+  { to: '/schriftfuehrung', label: 'nav.inbox', roles: ['secretary'] },
+  { to: '/verzeichnis', label: 'nav.directory', roles: ['admin', 'secretary', 'member', 'auditor'] },
+  { to: '/vorlagen', label: 'nav.templates', roles: ['admin', 'secretary', 'member', 'auditor'] },
   { to: '/api/docs', label: 'nav.apiDocs', roles: ['admin'], external: true },
 ];
 
