@@ -5,6 +5,9 @@ import { Layout, PageTitle } from './components/layout';
 import { I18nProvider, useI18n } from './i18n';
 import { ConsultationPage } from './pages/consultation';
 import { DashboardPage } from './pages/dashboard';
+import { MyAreaPage } from './pages/my-area';
+import { MyNotificationsPage } from './pages/my-notifications';
+import { MySettingsPage } from './pages/my-settings';
 import { RoundPage } from './pages/round';
 import { SignInPage } from './pages/sign-in';
 import { isStaff, SessionProvider, useSession } from './session';
@@ -65,6 +68,9 @@ const router = createBrowserRouter([
         ),
       },
       { path: '/beteiligung/:roundId', element: <ConsultationPage /> },
+      { path: '/mein-bereich', element: <MyAreaPage /> },
+      { path: '/mein-bereich/benachrichtigungen', element: <MyNotificationsPage /> },
+      { path: '/mein-bereich/einstellungen', element: <MySettingsPage /> },
       { path: '*', element: <NotFound /> },
     ],
   },

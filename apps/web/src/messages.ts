@@ -1,5 +1,8 @@
+import { dePolitician, enPolitician } from './messages/politician';
+
 /** Every text of the application, German first. `{name}` marks a value filled in at display. */
 export const de = {
+  ...dePolitician,
   'app.name': 'Ratsweg',
   'app.tagline': 'Beteiligungsverfahren und Ratsbeschlüsse',
   'skip.toMain': 'Zum Inhalt springen',
@@ -157,6 +160,7 @@ export type MessageKey = keyof typeof de;
 export type Messages = Record<MessageKey, string>;
 
 export const en: Messages = {
+  ...enPolitician,
   'app.name': 'Ratsweg',
   'app.tagline': 'Participation rounds and council decisions',
   'skip.toMain': 'Skip to content',

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { ErrorNotice, Loading, OverdueBadge, RoundStatusBadge, useLoad } from '../components/common';
 import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
+import { LiveNote, useLiveUpdates } from '../live';
 import type { Page, RoundStatus, RoundSummary } from '../types';
 
 const PAGE_SIZE = 20;
@@ -26,6 +27,8 @@ export function DashboardPage() {
   const [params, setParams] = useSearchParams();
   const filterKey = params.toString();
   const first = useLoad((signal) => api<Page<RoundSummary>>(roundsPath(params), { signal }), [filterKey]);
+  // Live: any round changed — load the first page again.
+  const liveAt = useLiveUpdates('/api/v1/rounds/events', first.reload);
   const [rounds, setRounds] = useState<RoundSummary[]>([]);
   const [next, setNext] = useState<string | undefined>(undefined);
   const [moreError, setMoreError] = useState<unknown>(null);
@@ -68,6 +71,7 @@ export function DashboardPage() {
   return (
     <>
       <PageTitle>{t('dashboard.title')}</PageTitle>
+      <LiveNote updatedAt={liveAt} />
       <form className="filters" onSubmit={applyFilters} role="search" aria-labelledby="filters-heading" key={filterKey}>
         <h2 id="filters-heading" className="filters__title">
           {t('dashboard.filters')}
