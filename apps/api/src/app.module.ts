@@ -38,6 +38,8 @@ import { CommentService } from './comment/comment.service.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { InboundEventController } from './event/inbound-event.controller.js';
 import { InboundEventService } from './event/inbound-event.service.js';
+import { RoundEventsController } from './live/round-events.controller.js';
+import { RoundEventsService } from './live/round-events.service.js';
 
 @Module({
   imports: [ConfigModule, DatabaseModule, TemporalModule, AuthModule],
@@ -63,6 +65,7 @@ import { InboundEventService } from './event/inbound-event.service.js';
     MetricsController,
     CommentController,
     InboundEventController,
+    RoundEventsController,
   ],
   providers: [
     StageAccessService,
@@ -77,6 +80,7 @@ import { InboundEventService } from './event/inbound-event.service.js';
     MetricsService,
     CommentService,
     InboundEventService,
+    RoundEventsService,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })

@@ -273,6 +273,10 @@ describe('a corpus of bad requests: 4xx Problem Details, never a 500, nothing ch
     { name: 'OParl: unknown body', method: 'GET', path: () => '/oparl/v1/bodies/gibt-es-nicht', as: 'anonymous', status: 404 },
     { name: 'calendar: unknown token', method: 'GET', path: () => `/api/v1/calendar/${randomUUID()}.ics`, as: 'anonymous', status: 404 },
     { name: 'route that does not exist', method: 'GET', path: () => '/api/v1/geheim', status: 404 },
+    // live updates (server-sent events)
+    { name: 'live updates: a query parameter', method: 'GET', path: round('/events?once=true'), status: 400 },
+    { name: 'live updates: unknown round', method: 'GET', path: () => `/api/v1/rounds/${UNKNOWN}/events`, status: 404 },
+    { name: 'live updates on every round: a query parameter', method: 'GET', path: () => '/api/v1/rounds/events?since=0', status: 400 },
     { name: 'method that does not exist', method: 'DELETE', path: () => `/api/v1/rounds/${running}`, status: 404 },
     { name: 'revoke an unknown API key', method: 'DELETE', path: () => `/api/v1/api-keys/${UNKNOWN}`, status: 404 },
     { name: 'delete an unknown webhook', method: 'DELETE', path: () => `/api/v1/webhooks/${UNKNOWN}`, status: 404 },

@@ -7,6 +7,9 @@ import { AdminOnly, StartRoundWizard } from './pages/admin-wizard';
 import { ConsultationPage } from './pages/consultation';
 import { DashboardPage } from './pages/dashboard';
 import { DIRECTORY_ROUTES } from './pages/directory-routes';
+import { MyAreaPage } from './pages/my-area';
+import { MyNotificationsPage } from './pages/my-notifications';
+import { MySettingsPage } from './pages/my-settings';
 import { RoundPage } from './pages/round';
 import { SignInPage } from './pages/sign-in';
 import { isStaff, SessionProvider, useSession } from './session';
@@ -78,6 +81,9 @@ const router = createBrowserRouter([
       },
       { path: '/beteiligung/:roundId', element: <ConsultationPage /> },
       ...DIRECTORY_ROUTES,
+      { path: '/mein-bereich', element: <MyAreaPage /> },
+      { path: '/mein-bereich/benachrichtigungen', element: <MyNotificationsPage /> },
+      { path: '/mein-bereich/einstellungen', element: <MySettingsPage /> },
       { path: '*', element: <NotFound /> },
     ],
   },

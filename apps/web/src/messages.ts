@@ -1,9 +1,11 @@
 import { deAdmin, enAdmin } from './messages/admin';
 import { deDirectory, enDirectory } from './messages/directory';
+import { dePolitician, enPolitician } from './messages/politician';
 
 /** Every text of the application, German first. `{name}` marks a value filled in at display. */
 export const de = {
   ...deDirectory,
+  ...dePolitician,
   'app.name': 'Ratsweg',
   'app.tagline': 'Beteiligungsverfahren und Ratsbeschlüsse',
   'skip.toMain': 'Zum Inhalt springen',
@@ -163,6 +165,7 @@ export type Messages = Record<MessageKey, string>;
 
 export const en: Messages = {
   ...enDirectory,
+  ...enPolitician,
   'app.name': 'Ratsweg',
   'app.tagline': 'Participation rounds and council decisions',
   'skip.toMain': 'Skip to content',

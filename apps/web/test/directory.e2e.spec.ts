@@ -265,7 +265,7 @@ describe('the directory, the templates and the secretary inbox in a browser', ()
     const page = await newPage();
     await signIn(page, secretaryEmail, CALLER_PASSWORD);
     const navigation = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen']);
+    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen']);
     await navigation.getByRole('link', { name: 'Schriftführung' }).click();
     await page.getByRole('heading', { level: 1, name: 'Schriftführung: offene Beschlüsse' }).waitFor();
     const entry = page.locator(`li[data-round-id="${roundId}"]`);

@@ -135,8 +135,8 @@ describe('the web application in a browser', () => {
     const roundId = await startRound(system, { templateKey: 'kurzverfahren', title: 'Bebauungsplan Nr. 42 Am Mühlenbach' });
     const page = await newPage();
     await signIn(page, secretaryEmail, CALLER_PASSWORD);
-    // The secretary's navigation: their inbox, no API documentation.
-    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen']);
+    // The secretary's navigation: their inbox, no API documentation; their own pages, as they are a person of the directory.
+    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen']);
     await page.getByRole('link', { name: 'Bebauungsplan Nr. 42 Am Mühlenbach' }).click();
     await page.getByRole('heading', { level: 1, name: 'Bebauungsplan Nr. 42 Am Mühlenbach' }).waitFor();
     const form = page.getByRole('form', { name: 'Beschluss erfassen: Beratung im Fachausschuss' });

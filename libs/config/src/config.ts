@@ -61,6 +61,10 @@ export const configSchema = z
   WEB_DIST_DIR: z.string().min(1).optional(),
   /** Where the browser goes after an OpenID Connect sign-in. */
   OIDC_POST_LOGIN_REDIRECT: z.string().min(1).default('/'),
+  /** Live updates (server-sent events): a stream ends after this many seconds (the browser reconnects by itself). */
+  SSE_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+  /** Open live-update streams per signed-in user; one more is refused with 429. */
+  SSE_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(6),
 })
   .superRefine((config, context) => {
     const oidc = [config.OIDC_ISSUER, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET, config.OIDC_REDIRECT_URI];

@@ -127,6 +127,9 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'GET /api/v1/rounds/:id/consultation': ['public'],
   // inbound events: CloudEvents from integrations (API keys with scope events)
   'POST /api/v1/events': ['integration'],
+  // live updates for the web application (server-sent events), as readable as the rounds themselves
+  'GET /api/v1/rounds/events': STAFF,
+  'GET /api/v1/rounds/:id/events': STAFF,
 
   // OParl 1.1 is a public interface by design
   'GET /oparl/v1/system': ['public'],

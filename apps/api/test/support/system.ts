@@ -112,6 +112,11 @@ export class TestSystem {
       headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
+    // A live-update stream (server-sent events) does not end by itself: its status and headers are the answer.
+    if (/^text\/event-stream/.test(response.headers.get('content-type') ?? '')) {
+      await response.body?.cancel();
+      return { status: response.status, headers: response.headers, body: '' };
+    }
     const text = await response.text();
     return {
       status: response.status,

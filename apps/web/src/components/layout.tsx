@@ -12,6 +12,8 @@ interface NavItem {
   roles: readonly string[];
   /** A page of the API, not of this application. */
   external?: boolean;
+  /** For anyone whose account is linked to a directory person (whatever the roles). */
+  person?: boolean;
 }
 
 /** The navigation by role: only what the signed-in person may open. */
@@ -21,11 +23,14 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: '/verzeichnis', label: 'nav.directory', roles: ['admin', 'secretary', 'member', 'auditor'] },
   { to: '/vorlagen', label: 'nav.templates', roles: ['admin', 'secretary', 'member', 'auditor'] },
   { to: '/api/docs', label: 'nav.apiDocs', roles: ['admin'], external: true },
+  { to: '/mein-bereich', label: 'nav.myArea', roles: [], person: true },
+  { to: '/mein-bereich/benachrichtigungen', label: 'nav.myNotifications', roles: [], person: true },
+  { to: '/mein-bereich/einstellungen', label: 'nav.mySettings', roles: [], person: true },
 ];
 
 export function navigationFor(me: Me | null | undefined): readonly NavItem[] {
   if (!me) return [];
-  return NAV_ITEMS.filter((item) => item.roles.some((role) => me.roles.includes(role)));
+  return NAV_ITEMS.filter((item) => (item.person ? !!me.personId : item.roles.some((role) => me.roles.includes(role))));
 }
 
 /** Skip link, header with navigation and language switch, the main landmark, footer. */
@@ -86,7 +91,7 @@ export function Layout() {
             <ul>
               {items.map((item) => (
                 <li key={item.to}>
-                  {item.external ? <a href={item.to}>{t(item.label)}</a> : <NavLink to={item.to}>{t(item.label)}</NavLink>}
+                  {item.external ? <a href={item.to}>{t(item.label)}</a> : <NavLink to={item.to} end={item.to === '/mein-bereich'}>{t(item.label)}</NavLink>}
                 </li>
               ))}
             </ul>

@@ -5,6 +5,7 @@ import { ErrorNotice, Loading, OverdueBadge, RoundStatusBadge, useLoad } from '.
 import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
+import { LiveNote, useLiveUpdates } from '../live';
 import type { Page, RoundStatus, RoundSummary } from '../types';
 
 const PAGE_SIZE = 20;
@@ -28,6 +29,8 @@ export function DashboardPage() {
   const [params, setParams] = useSearchParams();
   const filterKey = params.toString();
   const first = useLoad((signal) => api<Page<RoundSummary>>(roundsPath(params), { signal }), [filterKey]);
+  // Live: any round changed — load the first page again.
+  const liveAt = useLiveUpdates('/api/v1/rounds/events', first.reload);
   const [rounds, setRounds] = useState<RoundSummary[]>([]);
   const [next, setNext] = useState<string | undefined>(undefined);
   const [moreError, setMoreError] = useState<unknown>(null);
@@ -77,6 +80,7 @@ export function DashboardPage() {
           </Link>
         </p>
       ) : null}
+      <LiveNote updatedAt={liveAt} />
       <form className="filters" onSubmit={applyFilters} role="search" aria-labelledby="filters-heading" key={filterKey}>
         <h2 id="filters-heading" className="filters__title">
           {t('dashboard.filters')}

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { ErrorNotice, Loading, OverdueBadge, RoundStatusBadge, StageStatusBadge, useLoad } from '../components/common';
 import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
+import { LiveNote, useLiveUpdates } from '../live';
 import { useSession } from '../session';
 import type { Me, Outcome, Round, Stage, TemplateResponse } from '../types';
 import { AdminRoundPanel } from './admin-round-actions';
@@ -29,6 +30,11 @@ export function RoundPage() {
   useEffect(() => {
     if (saved) savedNotice.current?.focus();
   }, [saved]);
+  // Live: another person's decision (or the workflow) changed the round — load it again.
+  const liveAt = useLiveUpdates(`/api/v1/rounds/${encodeURIComponent(id)}/events`, () => {
+    setLatest(undefined);
+    round.reload();
+  });
   const current = latest && latest.id === id ? latest : round.data;
   const decidable = current?.stages.filter((stage) => mayDecide(me, stage)) ?? [];
   const template = useLoad(
@@ -48,6 +54,7 @@ export function RoundPage() {
         <Link to="/runden">{t('round.back')}</Link>
       </p>
       <PageTitle>{current.title}</PageTitle>
+      <LiveNote updatedAt={liveAt} />
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">{t('round.summary')}</h2>
         <dl className="facts">

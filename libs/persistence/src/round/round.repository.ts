@@ -61,6 +61,21 @@ export class RoundRepository {
   async findById(tenant: string, id: string): Promise<RoundEntity | null> {
     return this.dataSource.getRepository(RoundEntity).findOneBy({ tenant, id });
   }
+
+  /**
+   * A cheap fingerprint of the read model for live updates: one round's `seq` and `updated_at`,
+   * or (without `id`) the latest change of any round of the tenant and their number. Null for an unknown round.
+   */
+  async changeMark(tenant: string, id?: string): Promise<string | null> {
+    if (id) {
+      const rows: { seq: number; updated_at: Date }[] = await this.dataSource.query(`SELECT "seq", "updated_at" FROM "round" WHERE "tenant" = $1 AND "id" = $2`, [tenant, id]);
+      const row = rows[0];
+      return row ? `${row.seq}:${new Date(row.updated_at).toISOString()}` : null;
+    }
+    const rows: { latest: Date | null; count: string }[] = await this.dataSource.query(`SELECT max("updated_at") AS "latest", count(*) AS "count" FROM "round" WHERE "tenant" = $1`, [tenant]);
+    const row = rows[0];
+    return `${row?.count ?? 0}:${row?.latest ? new Date(row.latest).toISOString() : '-'}`;
+  }
 }
 
 async function upsertForward(manager: EntityManager, recording: RoundRecording): Promise<void> {
