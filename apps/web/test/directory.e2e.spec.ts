@@ -164,6 +164,8 @@ describe('the directory, the templates and the secretary inbox in a browser', ()
     await page.getByLabel('Letzter Tag').fill('2025-12-31');
     await page.getByRole('button', { name: 'Mitgliedschaft beenden' }).click();
     await page.getByRole('status').filter({ hasText: 'Das Ende ist eingetragen.' }).waitFor();
+    // The page reloads the membership after announcing the change: wait for the new last day to be shown.
+    await page.locator('main').getByText('31. Dezember 2025', { exact: true }).waitFor();
     expect(await page.locator('main').innerText()).toMatch(/Ende\s*31\. Dezember 2025/);
 
     // The list, filtered by the new body.
