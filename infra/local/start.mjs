@@ -115,6 +115,7 @@ try {
     [
       '',
       `Ratsweg is running.`,
+      `  Web:          ${base}/`,
       `  API:          ${base}/api/v1/templates`,
       `  Sign in:      POST ${base}/api/v1/auth/login as ${admin.email} / ${admin.password}${admin.fromEnv ? ' (from RATSWEG_ADMIN_*)' : ` (kept in ${admin.file})`}`,
       `  OpenAPI:      ${base}/api/docs`,
