@@ -1,10 +1,14 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { roundWorkflowId } from '@ratsweg/contracts';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowsAt, releasedCommit } from '../../../infra/temporal/released-bundle.mjs';
 import { roundWhen, stageOf, startRound } from './support/rounds.js';
 import { eventually, TestSystem } from './support/system.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
 
@@ -83,5 +87,17 @@ describe('a round begun on the previous release (v0.2.0) and finished on the cur
     const whole = await settledHistory(id);
     expect(whole.filter((event) => event.workflowTaskFailedEventAttributes)).toEqual([]);
     expect(whole.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+  });
+
+  it('should name for each released version a commit at which workflows/package.json had that version', () => {
+    const releases = JSON.parse(readFileSync(join(ROOT, 'workflows', 'releases.json'), 'utf8')) as Record<string, string>;
+    const current = JSON.parse(readFileSync(join(ROOT, 'workflows', 'package.json'), 'utf8')).version as string;
+    expect(Object.keys(releases)).toEqual(expect.arrayContaining(['0.1.0', '0.2.0']));
+    expect(Object.keys(releases)).not.toContain(current);
+    for (const [version, commit] of Object.entries(releases)) {
+      const manifest = execFileSync('git', ['show', `${commit}:workflows/package.json`], { cwd: ROOT, encoding: 'utf8' });
+      expect([version, JSON.parse(manifest).version]).toEqual([version, version]);
+      expect(releasedCommit(version)).toBe(commit);
+    }
   });
 });
