@@ -63,7 +63,8 @@ function helmBinary() {
 function runCheck(name, command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', ...options });
   if (result.error) {
-    step(name, false, `${command}: ${result.error.message}`);
+    const missing = result.error.code === 'ENOENT' ? ' (not installed: `apt-get install nginx-light shellcheck` on Debian/Ubuntu)' : '';
+    step(name, false, `${command}: ${result.error.message}${missing}`);
     return false;
   }
   step(name, result.status === 0, `${result.stdout ?? ''}${result.stderr ?? ''}`);
