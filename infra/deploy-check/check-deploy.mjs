@@ -122,6 +122,43 @@ runCheck('set-up scripts of compose (shellcheck)', 'shellcheck', ['--shell=sh', 
   step('search attributes of compose and Helm match @ratsweg/contracts', problems.length === 0, problems.join('\n'));
 }
 
+// Every setting that compose and the manifests give API and worker is one the configuration knows
+// (a misspelt key would be ignored silently), and the Kubernetes settings pass its validation.
+{
+  const { parseAllDocuments } = await import('yaml');
+  const { configSchema, loadConfig } = await import('@ratsweg/config');
+  const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV']);
+  const problems = [];
+  const compose = parseAllDocuments(readFileSync(join(ROOT, 'infra', 'compose', 'compose.yaml'), 'utf8'), { merge: true })[0]?.toJS() ?? {};
+  for (const name of ['api', 'worker', 'ratsweg-migrate']) {
+    for (const key of Object.keys(compose.services?.[name]?.environment ?? {})) {
+      if (!known.has(key)) problems.push(`infra/compose/compose.yaml: service ${name} sets ${key}, which is no Ratsweg setting`);
+    }
+  }
+  const objects = (file) => parseAllDocuments(readFileSync(join(ROOT, 'infra', 'k8s', 'ratsweg', file), 'utf8')).map((document) => document.toJS()).filter(Boolean);
+  const configMap = objects('configmap.yaml').find((object) => object.kind === 'ConfigMap')?.data ?? {};
+  const secret = objects('secret.example.yaml').find((object) => object.metadata?.name === 'ratsweg')?.stringData ?? {};
+  for (const [file, keys] of [['configmap.yaml', Object.keys(configMap)], ['secret.example.yaml', Object.keys(secret)]]) {
+    for (const key of keys) if (!known.has(key)) problems.push(`infra/k8s/ratsweg/${file}: ${key} is no Ratsweg setting`);
+  }
+  for (const file of ['api.yaml', 'worker.yaml', 'migrate-job.yaml']) {
+    for (const object of objects(file)) {
+      const containers = object.spec?.template?.spec?.containers ?? [];
+      for (const container of containers) {
+        const env = Object.fromEntries((container.env ?? []).map((variable) => [variable.name, variable.value ?? secret[variable.valueFrom?.secretKeyRef?.key] ?? '']));
+        for (const key of Object.keys(env)) if (!known.has(key)) problems.push(`infra/k8s/ratsweg/${file}: container ${container.name} sets ${key}, which is no Ratsweg setting`);
+        if (file === 'migrate-job.yaml') continue;
+        try {
+          loadConfig({ ...configMap, ...secret, ...env });
+        } catch (error) {
+          problems.push(`infra/k8s/ratsweg/${file}: container ${container.name} would not start: ${error.message}`);
+        }
+      }
+    }
+  }
+  step('settings in compose and Kubernetes are known to @ratsweg/config and valid', problems.length === 0, problems.join('\n'));
+}
+
 // Temporal's official chart with our values: rendered only where the chart is at hand.
 const chart = process.env.TEMPORAL_HELM_CHART_DIR;
 if (chart) {

@@ -61,6 +61,9 @@ describe('npm run check:deploy', () => {
       edit(at('infra/compose/compose.yaml'), 'image: temporalio/ui:2.52.0', 'image: temporalio/ui');
       // nginx: a misspelt directive.
       edit(at('infra/docker/nginx/default.conf.template'), 'proxy_buffering off;', 'proxy_bufering off;');
+      // Settings: a misspelt key (the application would ignore it) and a value the configuration rejects.
+      edit(at('infra/k8s/ratsweg/configmap.yaml'), '  TEMPORAL_TASK_QUEUE:', '  TEMPORAL_TASKQUEUE:');
+      edit(at('infra/k8s/ratsweg/configmap.yaml'), 'PUBLIC_BASE_URL: https://ratsweg.example.org', 'PUBLIC_BASE_URL: ratsweg.example.org');
       // Temporal: a search attribute the workflows set is missing.
       edit(at('infra/compose/temporal-namespace.sh'), ' RatswegTemplate=Keyword', '');
 
@@ -73,7 +76,9 @@ describe('npm run check:deploy', () => {
       expect(output).toContain('service temporal-ui: image "temporalio/ui" has no tag');
       expect(output).toMatch(/FAIL nginx configuration[\s\S]*unknown directive "proxy_bufering"/);
       expect(output).toMatch(/temporal-namespace\.sh: creates .* the workflows need .*RatswegTemplate=Keyword/);
-      expect(output).toContain('check:deploy: 5 check(s) failed');
+      expect(output).toContain('infra/k8s/ratsweg/configmap.yaml: TEMPORAL_TASKQUEUE is no Ratsweg setting');
+      expect(output).toMatch(/api\.yaml: container api would not start: Invalid configuration:\s+- PUBLIC_BASE_URL/);
+      expect(output).toContain('check:deploy: 6 check(s) failed');
     },
     BUILD_TIMEOUT,
   );
