@@ -45,7 +45,7 @@ function deployCheckBinary() {
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
   console.log(`Building deploy-check with Go into ${dir} (once per version; a few minutes) …`);
-  const result = spawnSync(go(), ['build', '-mod=mod', '-o', binary, '.'], { cwd: HERE, stdio: 'inherit', env: { ...process.env, CGO_ENABLED: '0' } });
+  const result = spawnSync(go(), ['build', '-mod=mod', '-buildvcs=false', '-o', binary, '.'], { cwd: HERE, stdio: 'inherit', env: { ...process.env, CGO_ENABLED: '0' } });
   if (result.status !== 0) throw new Error('building deploy-check failed');
   return binary;
 }

@@ -14,8 +14,8 @@ import (
 
 var argReference = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 
-// checkDockerfile parses with BuildKit (the parser `docker build` uses), runs BuildKit's lint rules
-// (those that apply at parse time), and adds Ratsweg's rules: every base image pinned, COPY sources
+// checkDockerfile parses with BuildKit (the parser `docker build` uses), runs all of BuildKit's lint
+// rules (as `docker build --check` does), and adds Ratsweg's rules: every base image pinned, COPY sources
 // present in the build context (the repository root), and a final stage that runs as a non-root
 // user with a HEALTHCHECK.
 func checkDockerfile(f *findings, context, file string) {
@@ -32,16 +32,9 @@ func checkDockerfile(f *findings, context, file string) {
 	for _, warning := range result.Warnings {
 		f.add(file, "parser: %s", warning.Short)
 	}
-	lint := linter.New(&linter.Config{
-		Warn: func(rule, description, url, message string, location []parser.Range) {
-			line := 0
-			if len(location) > 0 {
-				line = location[0].Start.Line
-			}
-			f.add(file, "line %d: lint %s: %s", line, rule, message)
-		},
-	})
-	stages, metaArgs, err := instructions.Parse(result.AST, lint)
+	// Every lint rule of `docker build --check`; the parse below only feeds Ratsweg's rules.
+	buildCheck(f, file, data)
+	stages, metaArgs, err := instructions.Parse(result.AST, linter.New(&linter.Config{SkipAll: true}))
 	if err != nil {
 		f.add(file, "instructions: %v", err)
 		return

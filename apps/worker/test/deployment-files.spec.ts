@@ -54,9 +54,10 @@ describe('npm run check:deploy', () => {
       edit(at('infra/k8s/ratsweg/api.yaml'), '          readinessProbe:', '          readinesProbe:');
       const worker = readFileSync(at('infra/k8s/ratsweg/worker.yaml'), 'utf8');
       writeFileSync(at('infra/k8s/ratsweg/worker.yaml'), worker.replace(/ {10}readinessProbe:\n(?: {12}.*\n)+/, ''));
-      // Dockerfiles: a base image that is no valid reference, a final stage without HEALTHCHECK.
+      // Dockerfiles: a base image that is no valid reference, a final stage without HEALTHCHECK, an undefined variable.
       edit(at('infra/docker/api.Dockerfile'), 'ARG NODE_IMAGE=node:20.20.2-bookworm-slim', 'ARG NODE_IMAGE=Node:20.20.2-bookworm-slim');
       edit(at('infra/docker/worker.Dockerfile'), /HEALTHCHECK [^\n]*\\\n[^\n]*\n/, '');
+      edit(at('infra/docker/web.Dockerfile'), 'EXPOSE 8080', 'EXPOSE 8080\nENV GREETING=$UNDEFINED_GREETING');
       // compose: an image without a tag.
       edit(at('infra/compose/compose.yaml'), 'image: temporalio/ui:2.52.0', 'image: temporalio/ui');
       // nginx: a misspelt directive.
@@ -73,6 +74,7 @@ describe('npm run check:deploy', () => {
       expect(output).toContain('container worker: no readinessProbe');
       expect(output).toMatch(/api\.Dockerfile: FROM: image "Node:20\.20\.2-bookworm-slim" is not a valid reference/);
       expect(output).toContain('infra/docker/worker.Dockerfile: final stage "runtime" has no HEALTHCHECK');
+      expect(output).toMatch(/web\.Dockerfile: line \d+: UndefinedVar: Usage of undefined variable '\$UNDEFINED_GREETING'/);
       expect(output).toContain('service temporal-ui: image "temporalio/ui" has no tag');
       expect(output).toMatch(/FAIL nginx configuration[\s\S]*unknown directive "proxy_bufering"/);
       expect(output).toMatch(/temporal-namespace\.sh: creates .* the workflows need .*RatswegTemplate=Keyword/);
