@@ -15,6 +15,17 @@ export const configSchema = z
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ratsweg-rounds'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
+  /** The worker's own HTTP endpoint (health, readiness, metrics); 0 picks a free port (tests). */
+  WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_HTTP_PORT: port.default(3001),
+  /**
+   * Where the Temporal SDK's Prometheus exporter listens (host:port). The worker's /metrics
+   * includes its metrics, so it stays on loopback; port 0 picks a free one at start.
+   */
+  TEMPORAL_SDK_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+    .default('127.0.0.1:0'),
   /** A prebuilt workflow bundle (production); without it the worker bundles `workflows/` at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   RATSWEG_TENANT: z.string().min(1).default('default'),

@@ -42,6 +42,7 @@ export class TestSystem {
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       WORKFLOW_BUNDLE_PATH: required('WORKFLOW_BUNDLE_PATH'),
       DATABASE_POOL_SIZE: '5',
+      WORKER_HTTP_PORT: '0',
       RATSWEG_TENANT: this.tenant,
       RATSWEG_ADMIN_EMAIL: this.admin.email,
       RATSWEG_ADMIN_PASSWORD: this.admin.password,

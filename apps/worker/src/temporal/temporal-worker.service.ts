@@ -33,6 +33,27 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
     return this.running;
   }
 
+  /** True while the worker runs and both pollers (workflow and activity tasks) poll. */
+  get polling(): boolean {
+    if (!this.worker || this.worker.getState() !== 'RUNNING') return false;
+    const status = this.worker.getStatus();
+    return status.workflowPollerState === 'POLLING' && status.activityPollerState === 'POLLING';
+  }
+
+  /** Whether the Temporal frontend answers for the worker's namespace within `timeoutMs`. */
+  async temporalReachable(timeoutMs = 2_000): Promise<boolean> {
+    const connection = this.connection;
+    if (!connection) return false;
+    try {
+      await connection.withDeadline(Date.now() + timeoutMs, () =>
+        connection.workflowService.describeNamespace({ namespace: this.config.TEMPORAL_NAMESPACE }),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     this.connection = await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
     const activities: RoundActivities = {
