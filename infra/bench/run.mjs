@@ -19,6 +19,7 @@ import { ROUND_WORKFLOW_TYPE, roundWorkflowId, SEARCH_ATTRIBUTES, WORKFLOW_PRELO
 import { migrateUp } from '@ratsweg/persistence';
 import { startTemporalDevServer } from '../temporal/dev-server.mjs';
 import { freePort } from '../testing/free-port.mjs';
+import { remarksFor } from './remarks.mjs';
 import { writeReports } from './report.mjs';
 import { Child, CountingSmtpServer, median, percentile, pool, round, sleep, timed, until } from './support.mjs';
 
@@ -28,17 +29,20 @@ const { values: options } = parseArgs({
     smoke: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const SMOKE = options.smoke;
 const OUT = resolve(ROOT, options.out ?? (SMOKE ? join('tmp', 'bench-smoke') : join('infra', 'reports')));
 const ONLY = options.only ? new Set(options.only.split(',')) : undefined;
 const wanted = (name) => !ONLY || ONLY.has(name);
+/** `--profile <dir>`: API and worker write V8 CPU profiles there (open them in Chrome DevTools). */
+const PROFILE = options.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.profile)] : [];
 
 /** Sizes of the full run (≤ 15 min on two cores) and of the smoke run (≤ 3 min). */
 const SIZE = SMOKE
   ? { reps: 2, warmups: 1, p1Samples: 8, p2Starts: 12, concurrency: 4, p3Rounds: 30, p4Mails: 30, p5Workflows: 30, p6Reports: 30, p7Rows: 1_000, p7Samples: 10 }
-  : { reps: 5, warmups: 1, p1Samples: 60, p2Starts: 80, concurrency: 8, p3Rounds: 500, p4Mails: 300, p5Workflows: 300, p6Reports: 200, p7Rows: 10_000, p7Samples: 40 };
+  : { reps: 5, warmups: 1, p1Samples: 60, p2Starts: 80, concurrency: 8, p3Rounds: 500, p4Mails: 300, p5Workflows: 300, p6Reports: 160, p7Rows: 10_000, p7Samples: 40 };
 
 const TENANT = 'bench';
 const ADMIN = { email: 'admin@bench.example', password: `Messlauf ${randomUUID()}` };
@@ -95,13 +99,14 @@ async function main() {
     LOG_LEVEL: 'warn',
   };
   const apiPort = await freePort();
-  const api = new Child('api', join(ROOT, 'apps/api/dist/main.js'), { ...env, PORT: String(apiPort), HOST: '127.0.0.1' }, join(scratch, 'api.log'));
+  const api = new Child('api', join(ROOT, 'apps/api/dist/main.js'), { ...env, PORT: String(apiPort), HOST: '127.0.0.1' }, join(scratch, 'api.log'), PROFILE);
   cleanups.push(() => api.stop());
   const worker = new Child(
     'worker',
     join(ROOT, 'apps/worker/dist/main.js'),
     { ...env, LOG_LEVEL: 'log', SMTP_URL: smtp.url, NOTIFICATION_DISPATCH_INTERVAL_MS: '100' },
     join(scratch, 'worker.log'),
+    PROFILE,
   );
   cleanups.push(() => worker.stop());
   const baseline = new Child(
@@ -141,6 +146,7 @@ async function main() {
     ...results,
     perRound,
   };
+  report.remarks = remarksFor(report);
   mkdirSync(OUT, { recursive: true });
   writeReports(OUT, report);
   log(`Report written to ${join(OUT, 'bench.md')} and bench.json`);
@@ -156,6 +162,7 @@ async function main() {
 
 function httpClient(base) {
   const client = {
+    base,
     token: '',
     async request(method, path, body) {
       const response = await fetch(`${base}${path}`, {
@@ -389,7 +396,7 @@ async function driveDigitaleAgenda({ http }, version, title) {
 }
 
 /** Status reports this far apart each get their own timer and recording even on a busy machine (closer ones would be recorded together). */
-const REPORT_EVERY = 'PT0.25S';
+const REPORT_EVERY = 'PT0.75S';
 
 async function benchLongRound(ctx) {
   const { http } = ctx;
@@ -410,6 +417,9 @@ async function benchLongRound(ctx) {
     runs: long.temporal.runs,
     eventsAllRuns: long.temporal.historyEvents,
     historyEventsPerRun: long.temporal.historyEventsPerRun,
+    activities: long.temporal.activities,
+    timers: long.temporal.timers,
+    historyBytes: long.temporal.historyBytes,
     statusReports: reports,
     years: reports * monthsOf(realReports.every) / 12,
     continueAsNewAfterEvents: 1_000,
@@ -438,9 +448,12 @@ async function costsOf({ temporal, db }, roundId) {
   let timers = 0;
   let workflowTasks = 0;
   let updates = 0;
+  let historyBytes = 0;
   const historyEventsPerRun = [];
   for (const runId of runs) {
-    const history = await temporal.workflow.getHandle(workflowId, runId).fetchHistory();
+    const handle = temporal.workflow.getHandle(workflowId, runId);
+    historyBytes += Number((await handle.describe()).raw.workflowExecutionInfo?.historySizeBytes ?? 0);
+    const history = await handle.fetchHistory();
     const list = history.events ?? [];
     historyEventsPerRun.push(list.length);
     events += list.length;
@@ -464,7 +477,7 @@ async function costsOf({ temporal, db }, roundId) {
   const emails = (await rowsOf(`SELECT count(*)::int AS n FROM delivery d JOIN notification n ON n.id = d.notification_id WHERE n.round_id = $1 AND d.channel = 'email'`)).n;
   return {
     roundId,
-    temporal: { runs: runs.length, historyEvents: events, historyEventsPerRun, activities, timers, workflowTasks, updates },
+    temporal: { runs: runs.length, historyEvents: events, historyBytes, historyEventsPerRun, activities, timers, workflowTasks, updates },
     database: { tables, rows: Object.values(tables).reduce((sum, table) => sum + table.rows, 0), bytes: Object.values(tables).reduce((sum, table) => sum + table.bytes, 0) },
     notifications: { notifications: tables.notification.rows, deliveries: tables.delivery.rows, emails },
   };
@@ -527,7 +540,7 @@ async function benchReminders(ctx) {
           [source.id, rep, count],
         );
         const last = await received(from, count);
-        return { perSecond: (count / (last - started)) * 1000 };
+        return { perSecond: (count / (last - started)) * 1000, firstMailMs: smtp.received[from].at - started };
       },
       async (rep) => {
         const from = smtp.received.length;
@@ -546,7 +559,7 @@ async function benchReminders(ctx) {
           ),
         );
         const last = await received(from, count);
-        return { perSecond: (count / (last - started)) * 1000 };
+        return { perSecond: (count / (last - started)) * 1000, firstMailMs: smtp.received[from].at - started };
       },
     );
     await quiet();
@@ -557,8 +570,8 @@ async function benchReminders(ctx) {
     const expected = (SIZE.warmups + SIZE.reps) * count;
     results.P4 = {
       title: 'Reminders delivered per second',
-      ours: { perSecond: med(measured, 'ours', 'perSecond'), does: `${count} reminder notifications written to the outbox in one statement (copies of a real reminder row); the production worker's dispatcher expands them to recipients (the round's administrator: inbox + e-mail), renders, leases, sends through its pooled nodemailer (5 connections) and records each attempt; timed from the insert to the last message accepted by the SMTP server (dispatch interval 100 ms)` },
-      raw: { perSecond: med(measured, 'raw', 'perSecond'), does: `${count} messages of the same content through one pooled nodemailer transport (5 connections) to the same SMTP server, all handed over at once` },
+      ours: { perSecond: med(measured, 'ours', 'perSecond'), firstMailMs: med(measured, 'ours', 'firstMailMs'), does: `${count} reminder notifications written to the outbox in one statement (copies of a real reminder row); the production worker's dispatcher expands them to recipients (the round's administrator: inbox + e-mail), renders, leases, sends through its pooled nodemailer (5 connections) and records each attempt; timed from the insert to the last message accepted by the SMTP server (dispatch interval 100 ms)` },
+      raw: { perSecond: med(measured, 'raw', 'perSecond'), firstMailMs: med(measured, 'raw', 'firstMailMs'), does: `${count} messages of the same content through one pooled nodemailer transport (5 connections) to the same SMTP server, all handed over at once` },
       mailsPerRep: count,
       oursMailsReceived: oursMeasured,
       oursMailsExpected: expected,
@@ -616,8 +629,12 @@ async function benchList(ctx) {
       'P7',
       async () => {
         const samples = [];
-        for (let n = 0; n < SIZE.p7Samples; n += 1) samples.push((await timed(() => http.ok('GET', path))).ms);
-        return { p50: percentile(samples, 50) };
+        const floor = [];
+        for (let n = 0; n < SIZE.p7Samples; n += 1) {
+          samples.push((await timed(() => http.ok('GET', path))).ms);
+          floor.push((await timed(() => fetch(`${http.base}/health/live`).then((response) => response.text()))).ms);
+        }
+        return { p50: percentile(samples, 50), httpFloorP50: percentile(floor, 50) };
       },
       async () => {
         const samples = [];
@@ -629,7 +646,7 @@ async function benchList(ctx) {
     results.P7 = {
       title: 'GET /api/v1/rounds with filters, p50 (ms)',
       rounds: total,
-      ours: { p50: med(measured, 'ours', 'p50'), does: `GET ${path} over HTTP (page of 50): bearer check, query validation, the list query of the read model, presentation as JSON` },
+      ours: { p50: med(measured, 'ours', 'p50'), httpFloorP50: med(measured, 'ours', 'httpFloorP50'), does: `GET ${path} over HTTP (page of 50): bearer check, query validation, the list query of the read model, presentation as JSON` },
       raw: { p50: med(measured, 'raw', 'p50'), does: `the same page straight from PostgreSQL through pg: ${sql}`, plan },
       samplesPerRep: SIZE.p7Samples,
       ratio: ratioMedian(measured, 'p50'),
