@@ -760,6 +760,15 @@ function machine() {
   return { host: hostname(), cpu: list[0]?.model ?? 'unknown', cores: list.length, memoryGiB: round(totalmem() / 2 ** 30, 1), os: `${process.platform} ${release()}`, node: process.version };
 }
 
+// Ctrl-C: stop what was started and drop the database before leaving.
+process.once('SIGINT', () => {
+  console.error('Interrupted; cleaning up …');
+  void (async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+    process.exit(130);
+  })();
+});
+
 // Last, so that every declaration above is initialised when it runs.
 try {
   await main();
@@ -767,6 +776,6 @@ try {
   failed = error;
   console.error(error instanceof Error ? error.stack : error);
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`cleanup: ${error.message}`));
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error) => console.error(`cleanup: ${error.message}`));
 }
 process.exit(failed ? 1 : 0);
