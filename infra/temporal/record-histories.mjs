@@ -17,6 +17,7 @@ const { Worker, NativeConnection } = await import('@temporalio/worker');
 const { Client } = await import('@temporalio/client');
 const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
 const { SCENARIOS } = await import('./history-scenarios.mjs');
+const { WORKFLOW_PRELOAD_MODULES } = await import('@ratsweg/contracts');
 
 const version = JSON.parse(readFileSync(join(ROOT, 'workflows', 'package.json'), 'utf8')).version;
 const target = join(ROOT, 'workflows', 'histories', `v${version}`);
@@ -35,6 +36,7 @@ const worker = await Worker.create({
   namespace: temporal.namespace,
   taskQueue,
   workflowsPath: createRequire(import.meta.url).resolve('@ratsweg/workflows'),
+  bundlerOptions: { preloadModules: [...WORKFLOW_PRELOAD_MODULES] },
   activities: { recordRoundChange: (recording) => rounds.applyRecording(recording) },
 });
 const client = new Client({ namespace: temporal.namespace, connection: await (await import('@temporalio/client')).Connection.connect({ address: temporal.address }) });

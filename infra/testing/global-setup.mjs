@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { migrateUp, startEmbeddedPostgres } from '@ratsweg/persistence';
+import { WORKFLOW_PRELOAD_MODULES } from '@ratsweg/contracts';
 import { startTemporalDevServer } from '../temporal/dev-server.mjs';
 import { freePort } from './free-port.mjs';
 
@@ -20,7 +21,7 @@ export default async function globalSetup() {
 
   // Bundle the workflows once; every worker the tests start loads this bundle.
   const require = createRequire(import.meta.url);
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('@ratsweg/workflows'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('@ratsweg/workflows'), preloadModules: [...WORKFLOW_PRELOAD_MODULES], logger: quietLogger });
   const bundlePath = join(scratch, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
 

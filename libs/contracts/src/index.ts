@@ -1,4 +1,5 @@
 export * from './temporal/round-workflow.contract.js';
+export * from './temporal/workflow-bundle.contract.js';
 export * from './http/round.request.js';
 export * from './http/auth.request.js';
 export * from './http/me.request.js';

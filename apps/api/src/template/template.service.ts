@@ -63,9 +63,11 @@ export class TemplateService {
 
   /** The given version, or the newest one; undefined when there is none. */
   async find(tenant: string, key: string, version?: number): Promise<ProcessTemplate | undefined> {
-    const list = (await this.versions(tenant)).get(key) ?? [];
-    const found = version === undefined ? list.at(-1) : list.find((candidate) => candidate.template.version === version);
-    return found?.template;
+    // One indexed lookup of this key, not every stored template of the tenant: this runs on every round start.
+    const stored = await this.stored.findVersion(tenant, key, version);
+    const candidates = [...BUILTIN_TEMPLATES.filter((template) => template.key === key), ...(stored ? [stored.definition] : [])];
+    if (version !== undefined) return candidates.find((candidate) => candidate.version === version);
+    return candidates.reduce<ProcessTemplate | undefined>((newest, candidate) => (newest && newest.version > candidate.version ? newest : candidate), undefined);
   }
 
   async require(tenant: string, key: string, version?: number): Promise<ProcessTemplate> {

@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
-import type { RoundActivities } from '@ratsweg/contracts';
+import { WORKFLOW_PRELOAD_MODULES, type RoundActivities } from '@ratsweg/contracts';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { RoundRecordingActivities } from '../round/round-recording.activities.js';
 
@@ -66,7 +66,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, BeforeAppl
       activities,
       ...(this.config.WORKFLOW_BUNDLE_PATH
         ? { workflowBundle: { codePath: this.config.WORKFLOW_BUNDLE_PATH } }
-        : { workflowsPath: createRequire(import.meta.url).resolve('@ratsweg/workflows') }),
+        : { workflowsPath: createRequire(import.meta.url).resolve('@ratsweg/workflows'), bundlerOptions: { preloadModules: [...WORKFLOW_PRELOAD_MODULES] } }),
     });
     this.running = this.worker.run();
     this.logger.log(

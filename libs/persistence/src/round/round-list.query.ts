@@ -60,17 +60,18 @@ export async function listRounds(dataSource: DataSource, query: RoundListQuery):
     where.push(`(${sort.column}, r."id") ${comparison} (${value}, ${param(query.after.id)}::uuid)`);
   }
   const direction = query.descending ? 'DESC' : 'ASC';
-  const sql = `SELECT r."id", ${sort.column} AS "sort_value" FROM "round" r WHERE ${where.join(' AND ')}
+  // One query for the whole page: the rows themselves, not their ids and then the rows by id.
+  const sql = `SELECT r.*, ${sort.column} AS "sort_value" FROM "round" r WHERE ${where.join(' AND ')}
     ORDER BY ${sort.column} ${direction}, r."id" ${direction} LIMIT ${param(query.limit + 1)}`;
-  const page = (await dataSource.query(sql, params)) as { id: string; sort_value: Date | string | null }[];
+  const page = (await dataSource.query(sql, params)) as (Record<string, unknown> & { id: string; sort_value: Date | string | null })[];
   const more = page.length > query.limit;
   const visible = page.slice(0, query.limit);
-  const byId = new Map(
-    (visible.length > 0 ? await dataSource.getRepository(RoundEntity).findBy(visible.map(({ id }) => ({ id, tenant: query.tenant }))) : []).map(
-      (row) => [row.id, row] as const,
-    ),
-  );
-  const rows = visible.map(({ id }) => byId.get(id)).filter((row): row is RoundEntity => row !== undefined);
+  const columns = dataSource.getMetadata(RoundEntity).columns;
+  const rows = visible.map((raw) => {
+    const row = new RoundEntity();
+    for (const column of columns) column.setEntityValue(row, raw[column.databaseName]);
+    return row;
+  });
   const tail = visible.at(-1);
   if (!more || !tail) return { rows };
   const raw = tail.sort_value;

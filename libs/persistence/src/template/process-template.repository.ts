@@ -24,6 +24,15 @@ export class ProcessTemplateRepository {
     return this.dataSource.getRepository(ProcessTemplateEntity).find({ where: { tenant }, order: { key: 'ASC', version: 'ASC' } });
   }
 
+  /** One stored version of a template (`version`), or its newest stored version; undefined when there is none. */
+  async findVersion(tenant: string, key: string, version?: number): Promise<ProcessTemplateEntity | undefined> {
+    const found = await this.dataSource.getRepository(ProcessTemplateEntity).findOne({
+      where: { tenant, key, ...(version === undefined ? {} : { version }) },
+      order: { version: 'DESC' },
+    });
+    return found ?? undefined;
+  }
+
   /**
    * One page of the newest version of every template — the shipped ones (`builtin`, given by the
    * caller) and those the tenant stored — ordered by key, after `afterKey`; `words` must each

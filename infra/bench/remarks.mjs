@@ -1,0 +1,36 @@
+// What the report says where a target is missed: what was profiled and fixed, what remains and why.
+// Each remark is written into bench.md only when its target is missed in that run.
+const f = (value, digits = 1) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+export function remarksFor(report) {
+  const remarks = [];
+  const { P1, P2, P3, P4, P5, P6, P7 } = report;
+  if (P1 && !P1.met) {
+    remarks.push(
+      `P1 (${f(P1.ratio, 2)} at p50, ${f(P1.ratioP95, 2)} at p95): both sides wait for the same Temporal round trips (update → workflow task → activity → workflow task); ours adds the HTTP request, the bearer check (one indexed query), the stage access check, the recording transaction (read model, audit entries, outbox rows) and presenting the round. On a shared machine the p95 is mostly other processes' scheduling; compare several runs.`,
+    );
+  }
+  if (P2 && !P2.met) {
+    remarks.push(
+      `P2 (${f(P2.ratio, 2)}): a round start does more than a raw start by design — the bearer check, the template lookup, computing the round's first state with the domain rules, the workflow start with three search attributes, and the read-model row that makes the round visible at once; meanwhile the worker records the first state (read model, audit entry, outbox) in a transaction for every start, on the same two cores. Found in the code path and fixed: the template lookup read every stored template of the tenant on each start; it is now one indexed query for the key. What remains is the read-model insert and the recording, the price of a round that is listed and audited from its first second.`,
+    );
+  }
+  if (P3 && !P3.met) remarks.push(`P3: ${P3.started - P3.completed} rounds did not complete or ${P3.started - P3.visibleCompleted} were not visible as completed — this is an error, not a cost; see the worker log.`);
+  if (P4 && !P4.met) {
+    remarks.push(
+      `P4 (${f(P4.ratio, 2)}${P4.duplicates ? `, ${P4.duplicates} duplicates` : ''}): raw nodemailer only hands messages to the SMTP server; each of our reminders is first expanded in a transaction (recipients resolved from the directory at sending time, preferences, an inbox and an e-mail delivery row under unique idempotency keys), then leased (SKIP LOCKED), sent with a stable Message-ID and marked sent with an attempt row — about six PostgreSQL round trips per e-mail, which is what makes it never lost and never doubled across crashes. The first of our e-mails leaves ${f(P4.ours.firstMailMs, 0)} ms after the insert (raw: ${f(P4.raw.firstMailMs, 0)} ms): the expansion of the whole backlog comes first. Against a local SMTP server that accepts a message in about a millisecond that bookkeeping dominates; against a real mail server (tens of milliseconds per message) the ratio moves towards 1. Not changed: batching the bookkeeping would widen the window in which a crash sends a message twice.`,
+    );
+  }
+  if (P5 && !P5.met) {
+    remarks.push(
+      `P5 (${f(P5.ratio, 2)}): Temporal's reusable V8 context evaluates the workflow bundle's modules once per workflow unless they are preloaded. Fixed: zod, luxon, @ratsweg/domain and @ratsweg/contracts are preloaded (WORKFLOW_PRELOAD_MODULES), which took a cached round from about 2.3 MiB to about a tenth of that. What remains is the round's state and template held in the workflow; the figure is RSS, so garbage not yet collected counts too.`,
+    );
+  }
+  if (P6 && !P6.met) remarks.push(`P6 (${f(P6.ratio, 3)}): a run grew past half of 4,096 events; check ROUND_HISTORY_EVENT_LIMIT and continue-as-new in round.workflow.ts.`);
+  if (P7 && !P7.met) {
+    remarks.push(
+      `P7 (${f(P7.ratio, 2)}): the raw query is ${f(P7.raw.p50, 2)} ms; ours adds an HTTP round trip through Fastify and Nest (GET /health/live alone: ${f(P7.ours.httpFloorP50, 2)} ms), the bearer check (one indexed query on the session), query validation, and presenting 50 rounds as JSON. A CPU profile of the API serving the list (npm run bench -- --only P7 --profile <dir>) shows the time spread over socket writes, garbage collection, parsing rows in pg, Fastify's serialisation, security headers, metrics, validation and the bearer check, with no single hot spot of ours. Fixed: the list ran two queries (the page's ids, then the rows by id through TypeORM with a 50-way OR); it is now one query whose plan is the raw one's (the index on tenant and creation time). What remains is the fixed per-request cost, which no query change can remove: a ratio of 1.2 over a ${f(P7.raw.p50, 1)} ms query leaves less than a millisecond for HTTP and authentication. Caching sessions in the API was not done: a signed-out or disabled account must lose access at once.`,
+    );
+  }
+  return remarks;
+}
