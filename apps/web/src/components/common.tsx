@@ -97,6 +97,8 @@ export function RequireStaff({ children }: { children: ReactNode }) {
   if (error) return <ErrorNotice error={error} onRetry={lookUp} />;
   if (me === undefined) return <Loading />;
   if (me === null) return <Navigate to={`/anmelden?weiter=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // The role requires a second factor that is not set up yet: the API refuses everything else until it is.
+  if (me.mfaEnrollmentRequired) return <Navigate to={`/konto/zweiter-faktor?weiter=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (!isStaff(me)) {
     return (
       <>
