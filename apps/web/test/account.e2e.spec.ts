@@ -74,7 +74,8 @@ describe('the second factor in a browser, where administrators must use one', ()
     expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toEqual(['Zweiter Faktor']);
     // Another page sends the person back here.
     await page.goto(harness.url('/runden'));
-    await page.waitForURL(/\/konto\/zweiter-faktor\?weiter=%2Frunden$/);
+    await page.getByRole('heading', { level: 1, name: 'Zweiten Faktor einrichten' }).waitFor();
+    expect(page.url()).toBe(harness.url('/konto/zweiter-faktor?weiter=%2Frunden'));
     await harness.check(page, 'zweiter-faktor');
 
     await page.getByRole('button', { name: 'Einrichtung beginnen' }).click();
@@ -100,7 +101,7 @@ describe('the second factor in a browser, where administrators must use one', ()
     await page.getByRole('button', { name: 'Bestätigen und aktivieren' }).click();
     await page.getByRole('status').filter({ hasText: 'Der zweite Faktor ist eingerichtet.' }).waitFor();
     await harness.check(page, 'zweiter-faktor-fertig');
-    await page.getByRole('link', { name: 'Weiter' }).click();
+    await page.getByRole('link', { name: 'Weiter', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Beteiligungsrunden' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toContain('Verzeichnis');
 
@@ -164,9 +165,10 @@ describe('the published draft, the plan of a round, the e-mail language and 200 
     await staff.getByRole('heading', { level: 2, name: 'Unterlagen' }).waitFor();
     await staff.getByText('Noch keine Unterlagen.').waitFor();
 
-    await staff.getByLabel('Phase').selectOption('leitlinien-entwurf');
-    await staff.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'Leitlinien-Entwurf.pdf', mimeType: 'application/pdf', buffer: draft });
-    await staff.getByRole('button', { name: 'Hochladen' }).click();
+    const upload = staff.getByRole('form', { name: 'Datei hochladen' });
+    await upload.getByLabel('Phase').selectOption('leitlinien-entwurf');
+    await upload.getByLabel('Datei', { exact: true }).setInputFiles({ name: 'Leitlinien-Entwurf.pdf', mimeType: 'application/pdf', buffer: draft });
+    await upload.getByRole('button', { name: 'Hochladen' }).click();
     await staff.getByRole('status').filter({ hasText: '„Leitlinien-Entwurf.pdf“ wurde hochgeladen' }).waitFor();
     const item = staff.locator('li[data-file="Leitlinien-Entwurf.pdf"]');
     await item.getByText('Nur intern').waitFor();

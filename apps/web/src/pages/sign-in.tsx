@@ -37,7 +37,8 @@ export function SignInPage() {
       const answer = await api<LoginResponse>('/api/v1/auth/login', { method: 'POST', body });
       const user = { ...answer.user, mfaEnrollmentRequired: answer.mfaEnrollmentRequired };
       signedIn(user);
-      const target = safeTarget(params.get('weiter'), landingPath(user));
+      // Where the person goes once signed in (after setting up the second factor, if that comes first).
+      const target = safeTarget(params.get('weiter'), landingPath({ ...answer.user, mfaEnrollmentRequired: false }));
       if (answer.mfaEnrollmentRequired) {
         // Only the set-up of the second factor is open until it is done; then on to where the person was going.
         setNotice(t('signIn.mfaEnrollment'));
