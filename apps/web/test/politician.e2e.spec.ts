@@ -157,11 +157,11 @@ describe('the politicians’ pages in a browser', () => {
     expect((await system.request('GET', preferences)).body).toMatchObject({ deliveryMode: 'immediate', optedOutKinds: [] });
 
     // The interface language: English, kept for this browser.
-    await page.getByRole('radio', { name: 'English' }).check();
+    await page.getByRole('group', { name: 'Sprache der Oberfläche' }).getByRole('radio', { name: 'English' }).check();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     problems.push(...(await checkPage(page, 'mein-bereich-einstellungen-en')));
-    await page.getByRole('radio', { name: 'Deutsch' }).check();
+    await page.getByRole('group', { name: 'Interface language' }).getByRole('radio', { name: 'Deutsch' }).check();
     await page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
   });
 

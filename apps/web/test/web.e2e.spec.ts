@@ -194,7 +194,7 @@ describe('the web application in a browser', () => {
     // The secretary of the committee cannot decide the council's stage: no form for it.
     await page.reload();
     await page.locator('li[data-stage="ratsbeschluss"]').waitFor();
-    expect(await page.getByRole('form').count()).toBe(0);
+    expect(await page.getByRole('form', { name: /^Beschluss erfassen/ }).count()).toBe(0);
   });
 
   it('should let the public comment with the keyboard alone while the consultation is open, and show the closed notice after it', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
@@ -115,10 +115,17 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
+  // The loader as last rendered: it may close over anything, but only `deps` decide when to load again.
+  const latestLoad = useRef(load);
+  useLayoutEffect(() => {
+    latestLoad.current = load;
+  });
+  // The caller's dependencies as one value (they are strings, numbers, booleans and undefined).
+  const depsKey = JSON.stringify(deps);
   useEffect(() => {
     const controller = new AbortController();
     setError(null);
-    load(controller.signal).then(
+    latestLoad.current(controller.signal).then(
       (value) => {
         if (!controller.signal.aborted) setData(value);
       },
@@ -127,6 +134,6 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
       },
     );
     return () => controller.abort();
-  }, [...deps, attempt]);
+  }, [depsKey, attempt]);
   return { data, error, reload: () => setAttempt((value) => value + 1) };
 }

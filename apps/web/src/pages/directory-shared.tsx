@@ -204,13 +204,18 @@ export function DirectoryForm({
   const errors = fieldErrors(error);
   const unplaced = error instanceof ApiError ? (error.problem.errors ?? []).filter((entry) => !fields.some((field) => field.name === (entry.field.split(/[.[]/)[0] ?? ''))) : [];
 
+  // The fields as last rendered, for the focus effect below (which runs only when a new error arrives).
+  const latestFields = useRef(fields);
+  useEffect(() => {
+    latestFields.current = fields;
+  });
   useEffect(() => {
     if (!error) return;
-    const first = fields.find((field) => errors[field.name]);
+    const found = fieldErrors(error);
+    const first = latestFields.current.find((field) => found[field.name]);
     const target = first ? document.getElementById(`${id}-${first.name}`) : summary.current;
     target?.focus();
-    // Only when a new error arrives.
-  }, [error]);
+  }, [error, id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
