@@ -48,7 +48,6 @@ export const de = {
   'signIn.or': 'Oder',
   'signIn.oidc': 'Mit dem Konto der Kommune anmelden',
   'signIn.failed': 'E-Mail-Adresse oder Kennwort stimmen nicht.',
-  'signIn.mfaEnrollment': 'Für Ihre Rolle ist ein zweiter Faktor Pflicht. Bitte richten Sie ihn jetzt ein.',
 
   'dashboard.title': 'Beteiligungsrunden',
   'dashboard.filters': 'Filter',
@@ -208,7 +207,6 @@ export const en: Messages = {
   'signIn.or': 'Or',
   'signIn.oidc': "Sign in with the municipality's account",
   'signIn.failed': 'E-mail address or password is wrong.',
-  'signIn.mfaEnrollment': 'Your role requires a second factor. Please set it up now.',
 
   'dashboard.title': 'Participation rounds',
   'dashboard.filters': 'Filters',

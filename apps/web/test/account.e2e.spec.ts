@@ -52,8 +52,18 @@ async function fillSignIn(page: Page, url: (path: string) => string, email: stri
   await page.getByRole('button', { name: 'Anmelden' }).click();
 }
 
-describe('the second factor in a browser, where administrators must use one', () => {
-  const system = new TestSystem({ env: { AUTH_COOKIE_SECURE: 'false', RATSWEG_REQUIRE_MFA: 'true' } });
+describe('the second factor in a browser, where administrators must use one (and an OpenID provider is configured)', () => {
+  const system = new TestSystem({
+    env: {
+      AUTH_COOKIE_SECURE: 'false',
+      RATSWEG_REQUIRE_MFA: 'true',
+      // Configured, never reached in this test: the sign-in page offers it all the same.
+      OIDC_ISSUER: 'https://127.0.0.1:9/realms/musterhausen',
+      OIDC_CLIENT_ID: 'ratsweg',
+      OIDC_CLIENT_SECRET: 'geheim-nur-fuer-den-test',
+      OIDC_REDIRECT_URI: 'http://127.0.0.1:9/api/v1/auth/oidc/callback',
+    },
+  });
   const harness = browserHarness(() => system);
 
   beforeAll(async () => {
@@ -66,6 +76,12 @@ describe('the second factor in a browser, where administrators must use one', ()
 
   it('should guide an administrator without a second factor to set it up (QR code and key), confirm it with a code, and then ask for a code at sign-in', async () => {
     const page = await harness.newPage();
+    // The municipality's OpenID provider is configured: the sign-in page links to it (GET /api/v1/auth/options).
+    await page.goto(harness.url('/anmelden'));
+    const oidc = page.getByRole('link', { name: 'Mit dem Konto der Kommune anmelden' });
+    await oidc.waitFor();
+    expect(await oidc.getAttribute('href')).toBe('/api/v1/auth/oidc/login');
+    await harness.check(page, 'anmelden-mit-oidc');
     await fillSignIn(page, harness.url, system.admin.email, system.admin.password);
     // Only the set-up is open until it is done: the page says so, and the navigation offers nothing else.
     await page.waitForURL(/\/konto\/zweiter-faktor\?weiter=%2Frunden$/);

@@ -19,7 +19,6 @@ export function SignInPage() {
   const [needsOtp, setNeedsOtp] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const otpInput = useRef<HTMLInputElement>(null);
   // The identity provider's button only where it is configured (the route is 404 otherwise).
   const options = useLoad((signal) => api<AuthOptions>('/api/v1/auth/options', { signal }), []);
@@ -41,7 +40,6 @@ export function SignInPage() {
       const target = safeTarget(params.get('weiter'), landingPath({ ...answer.user, mfaEnrollmentRequired: false }));
       if (answer.mfaEnrollmentRequired) {
         // Only the set-up of the second factor is open until it is done; then on to where the person was going.
-        setNotice(t('signIn.mfaEnrollment'));
         await navigate(`/konto/zweiter-faktor?weiter=${encodeURIComponent(target)}`, { replace: true });
         return;
       }
@@ -67,11 +65,6 @@ export function SignInPage() {
       {error ? (
         <div className="notice notice--error" role="alert">
           <p>{error}</p>
-        </div>
-      ) : null}
-      {notice ? (
-        <div className="notice" role="status">
-          <p>{notice}</p>
         </div>
       ) : null}
       <form className="form" onSubmit={(event) => void submit(event)} noValidate={false}>
