@@ -4,7 +4,7 @@ import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { CreateCommentRequest, ListCommentsQuery } from '@ratsweg/contracts';
 import { isUuid, type RoundState, type StageState } from '@ratsweg/domain';
 import { CommentRepository, DirectoryRepository, StageFileRepository } from '@ratsweg/persistence';
-import { presentPublishedFile, type PublishedFileResponse } from '../file/stage-file.controller.js';
+import { presentPublishedFile, type PublishedFileResponse } from '../file/stage-file.presenter.js';
 import { SecurityAuditService } from '../auth/security-audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../directory/directory-cursor.util.js';
