@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Run from the repository root: `eslint -c infra/tooling/eslint.config.mjs .` (npm run lint).
@@ -61,7 +62,11 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { project: ['../../apps/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { 'react-hooks': reactHooks },
     rules: {
+      // Hooks in the same order on every render, and effects that name everything they read.
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {

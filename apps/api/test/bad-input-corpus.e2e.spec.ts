@@ -290,6 +290,12 @@ describe('a corpus of bad requests: 4xx Problem Details, never a 500, nothing ch
     { name: 'OParl person of another tenant', method: 'GET', path: () => `/oparl/v1/people/${foreign.personId}`, as: 'anonymous', status: 404 },
     ...['audit', 'audit/verify', 'audit/protocol', 'files'].map((sub): Case => ({ name: `round ${sub}: unknown round`, method: 'GET', path: () => `/api/v1/rounds/${UNKNOWN}/${sub}`, status: 404 })),
     { name: 'file content: unknown file', method: 'GET', path: () => `/api/v1/files/${UNKNOWN}/content`, status: 404 },
+    { name: 'publication: published a string', method: 'PUT', path: () => `/api/v1/files/${UNKNOWN}/publication`, body: { published: 'ja' }, status: 400 },
+    { name: 'publication: published missing', method: 'PUT', path: () => `/api/v1/files/${UNKNOWN}/publication`, body: {}, status: 400 },
+    { name: 'publication: unknown file', method: 'PUT', path: () => `/api/v1/files/${UNKNOWN}/publication`, body: { published: true }, status: 404 },
+    { name: 'publication: file id with SQL', method: 'PUT', path: () => `/api/v1/files/${encodeURIComponent(INJECTIONS[0] ?? '')}/publication`, body: { published: true }, status: 404 },
+    { name: 'published file: unknown file', method: 'GET', path: round(`/consultation/files/${UNKNOWN}`), as: 'anonymous', status: 404 },
+    ...INJECTIONS.map((value): Case => ({ name: `published file: id ${value}`, method: 'GET', path: round(`/consultation/files/${encodeURIComponent(value)}`), as: 'anonymous' })),
     ...INJECTIONS.map((value): Case => ({ name: `rounds search: ${value}`, method: 'GET', path: () => `/api/v1/rounds?template=${encodeURIComponent(value)}`, status: 400 })),
   ];
 

@@ -43,7 +43,10 @@ describe('the TOTP second factor, required for administrators and secretaries', 
     expect(login.body).toMatchObject({ mfaEnrollmentRequired: true, user: { roles: ['admin'], mfaEnabled: false } });
     const token = login.body.accessToken as string;
 
-    expect((await system.request('GET', '/api/v1/me', undefined, bearer(token))).status).toBe(200);
+    const me = await system.request('GET', '/api/v1/me', undefined, bearer(token));
+    expect(me.status).toBe(200);
+    // The web application sends such a session to the set-up page.
+    expect(me.body).toMatchObject({ mfaEnabled: false, mfaEnrollmentRequired: true });
     for (const [method, path, body] of [
       ['GET', '/api/v1/users', undefined],
       ['GET', '/api/v1/templates', undefined],
@@ -73,7 +76,7 @@ describe('the TOTP second factor, required for administrators and secretaries', 
     confirmedWith = totpCode(secret);
     expect((await system.request('POST', '/api/v1/me/mfa/totp/confirm', { otp: confirmedWith })).status).toBe(204);
     expect((await system.request('GET', '/api/v1/users')).status).toBe(200);
-    expect((await system.request('GET', '/api/v1/me')).body.mfaEnabled).toBe(true);
+    expect((await system.request('GET', '/api/v1/me')).body).toMatchObject({ mfaEnabled: true, mfaEnrollmentRequired: false });
     expectProblem(await system.request('POST', '/api/v1/me/mfa/totp'), 409, 'conflict');
     const actions = (await securityAudit(system.tenant)).map((entry) => entry.action);
     expect(actions).toEqual(expect.arrayContaining(['mfa.enrolment-started', 'mfa.enabled']));

@@ -57,7 +57,7 @@ describe('notification preferences, calendar feed and inbox (real SMTP server)',
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body.errors.some((error: { field: string }) => error.field.startsWith('optedOutKinds'))).toBe(true);
-    expect((await system.request('GET', `/api/v1/persons/${person?.id}/notification-preferences`)).body).toEqual({ deliveryMode: 'immediate', optedOutKinds: [], calendarFeed: false });
+    expect((await system.request('GET', `/api/v1/persons/${person?.id}/notification-preferences`)).body).toEqual({ deliveryMode: 'immediate', optedOutKinds: [], calendarFeed: false, locale: 'de' });
     expect((await system.request('GET', '/api/v1/persons/00000000-0000-4000-8000-000000000000/notification-preferences')).status).toBe(404);
   });
 
@@ -65,7 +65,7 @@ describe('notification preferences, calendar feed and inbox (real SMTP server)',
     const [optedOut, plain, digest] = members as [{ id: string; email: string }, { id: string; email: string }, { id: string; email: string }];
     const saved = await system.request('PUT', `/api/v1/persons/${optedOut.id}/notification-preferences`, { deliveryMode: 'immediate', optedOutKinds: ['stage.meeting_moved'] });
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ deliveryMode: 'immediate', optedOutKinds: ['stage.meeting_moved'], calendarFeed: false });
+    expect(saved.body).toEqual({ deliveryMode: 'immediate', optedOutKinds: ['stage.meeting_moved'], calendarFeed: false, locale: 'de' });
     expect((await system.request('PUT', `/api/v1/persons/${digest.id}/notification-preferences`, { deliveryMode: 'digest', optedOutKinds: [] })).status).toBe(200);
     const token = await system.request('POST', `/api/v1/persons/${optedOut.id}/calendar-token`);
     expect(token.status).toBe(201);
@@ -131,6 +131,37 @@ describe('notification preferences, calendar feed and inbox (real SMTP server)',
     const digestMail = smtp.received.find((mail) => mail.to === digest.email && mail.subject === 'Ratsweg: 1 Benachrichtigung');
     expect(digestMail?.text).toContain('Sitzung verlegt');
     await eventually(async () => ((await db.query(`SELECT status FROM delivery WHERE id = $1`, [waiting[0].id])).rows[0].status === 'sent' ? true : undefined));
+  });
+
+  it('should let a person choose the language of their e-mails themselves, keep it, audit it, and write their next e-mails in it', async () => {
+    const plain = members[1] as { id: string; email: string };
+    const password = 'Sitzung im Rathaus um 18 Uhr';
+    const email = `englisch-${plain.id.slice(0, 8)}@${system.tenant}.example`;
+    expect((await system.request('POST', '/api/v1/users', { email, displayName: 'Englisch', password, personId: plain.id })).status).toBe(201);
+    const self = { authorization: `Bearer ${await system.login(email, password)}` };
+    const path = `/api/v1/persons/${plain.id}/notification-preferences`;
+
+    expect((await system.request('PUT', path, { deliveryMode: 'immediate', optedOutKinds: [], locale: 'fr' }, self)).status).toBe(400);
+    const saved = await system.request('PUT', path, { deliveryMode: 'immediate', optedOutKinds: [], locale: 'en' }, self);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ deliveryMode: 'immediate', locale: 'en' });
+    expect((await system.request('GET', path, undefined, self)).body).toMatchObject({ locale: 'en' });
+    // Saving without a language keeps the one chosen.
+    expect((await system.request('PUT', path, { deliveryMode: 'immediate', optedOutKinds: [] }, self)).body).toMatchObject({ locale: 'en' });
+    expect((await system.request('GET', `/api/v1/persons/${plain.id}`)).body).toMatchObject({ locale: 'en' });
+    const { rows: audit } = await db.query(`SELECT actor, details FROM audit_entry WHERE tenant = $1 AND subject_id = $2 AND action = 'person.changed'`, [system.tenant, plain.id]);
+    expect(audit).toHaveLength(1);
+
+    const id = await startRound(system, { templateKey: 'beschlussvorlage', templateVersion: 1, title: 'Sprachwahl', meetings: { fachausschuss: '2030-07-02T15:00:00Z' } });
+    expect((await system.request('POST', `/api/v1/rounds/${id}/stages/vorlage/decision`, { outcome: 'completed' })).status).toBe(200);
+    const invitation = (to: string) => smtp.received.find((mail) => mail.to === to && mail.ics?.includes(`UID:${id}.fachausschuss.meeting@ratsweg`));
+    const other = members[2] as { email: string };
+    const [english, german] = await eventually(async () => {
+      const mails = [invitation(plain.email), invitation(other.email)];
+      return mails.every(Boolean) ? mails : undefined;
+    });
+    expect(english?.subject).toMatch(/^Invitation: /);
+    expect(german?.subject).toMatch(/^Einladung: /);
   });
 
   it('should list the inbox newest first, page it, and mark an entry read', async () => {

@@ -76,6 +76,8 @@ describe('sign-in through the municipality’s OpenID Connect provider', () => {
   it('should start while the provider is down, answer 502 then, and find the provider once it is up', async () => {
     const down = await browser().get(`${apiOrigin}/api/v1/auth/oidc/login`);
     expectProblem(down, 502, 'identity-provider-unavailable');
+    // The sign-in page offers the provider because it is configured (even while it is down).
+    expect((await system.request('GET', '/api/v1/auth/options', undefined, { authorization: '' })).body).toEqual({ password: true, oidc: true });
 
     await idp.start();
     const up = await browser().get(`${apiOrigin}/api/v1/auth/oidc/login`);

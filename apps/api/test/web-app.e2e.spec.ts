@@ -105,6 +105,7 @@ describe('the web application served by the API', () => {
       stage: { key: 'online-diskussion', title: 'Öffentliche Online-Diskussion', state: 'upcoming' },
       commentCount: 0,
       visibleCommentCount: 0,
+      documents: [],
     });
     // Staff-only facts (parameters, other stages, decisions, actors) are not there.
     expect(JSON.stringify(upcoming.body)).not.toContain('VL-2026-17');

@@ -12,7 +12,8 @@ import { MyNotificationsPage } from './pages/my-notifications';
 import { MySettingsPage } from './pages/my-settings';
 import { RoundPage } from './pages/round';
 import { SignInPage } from './pages/sign-in';
-import { isStaff, SessionProvider, useSession } from './session';
+import { SecondFactorPage } from './pages/second-factor';
+import { isStaff, landingPath, SessionProvider, useSession } from './session';
 
 /** `/`: the overview for signed-in staff, the sign-in page for everybody else. */
 function Home() {
@@ -21,7 +22,7 @@ function Home() {
     if (me === undefined) refresh().catch(() => undefined);
   }, [me, refresh]);
   if (me === undefined) return <Loading />;
-  return <Navigate to={isStaff(me) ? '/runden' : '/anmelden'} replace />;
+  return <Navigate to={me && (isStaff(me) || me.mfaEnrollmentRequired) ? landingPath(me) : '/anmelden'} replace />;
 }
 
 function NotFound() {
@@ -53,6 +54,7 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <Home /> },
       { path: '/anmelden', element: <SignInPage /> },
+      { path: '/konto/zweiter-faktor', element: <SecondFactorPage /> },
       {
         path: '/runden',
         element: (

@@ -1,3 +1,4 @@
+import { deAccount, enAccount } from './messages/account';
 import { deAdmin, enAdmin } from './messages/admin';
 import { deDirectory, enDirectory } from './messages/directory';
 import { dePolitician, enPolitician } from './messages/politician';
@@ -6,6 +7,7 @@ import { dePolitician, enPolitician } from './messages/politician';
 export const de = {
   ...deDirectory,
   ...dePolitician,
+  ...deAccount,
   'app.name': 'Ratsweg',
   'app.tagline': 'Beteiligungsverfahren und Ratsbeschlüsse',
   'skip.toMain': 'Zum Inhalt springen',
@@ -46,7 +48,6 @@ export const de = {
   'signIn.or': 'Oder',
   'signIn.oidc': 'Mit dem Konto der Kommune anmelden',
   'signIn.failed': 'E-Mail-Adresse oder Kennwort stimmen nicht.',
-  'signIn.mfaEnrollment': 'Für Ihre Rolle ist ein zweiter Faktor Pflicht. Richten Sie ihn bitte über die Verwaltung ein, bevor Sie fortfahren.',
 
   'dashboard.title': 'Beteiligungsrunden',
   'dashboard.filters': 'Filter',
@@ -206,7 +207,6 @@ export const en: Messages = {
   'signIn.or': 'Or',
   'signIn.oidc': "Sign in with the municipality's account",
   'signIn.failed': 'E-mail address or password is wrong.',
-  'signIn.mfaEnrollment': 'Your role requires a second factor. Please have it set up by the administration before you continue.',
 
   'dashboard.title': 'Participation rounds',
   'dashboard.filters': 'Filters',
@@ -318,4 +318,5 @@ export const en: Messages = {
   'privacy.version': 'Version of {date}',
   'privacy.controller': 'Controller: {name}',
   ...enAdmin,
+  ...enAccount,
 };

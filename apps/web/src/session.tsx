@@ -60,3 +60,20 @@ export const STAFF_ROLES = ['admin', 'secretary', 'member', 'auditor'] as const;
 export function isStaff(me: Me | null | undefined): boolean {
   return !!me && me.roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role));
 }
+
+/**
+ * Where a person lands after signing in: administrators and auditors on the dashboard of rounds,
+ * secretaries in their inbox, politicians (members linked to a directory person) in Mein Bereich.
+ */
+export function landingPath(me: Me): string {
+  if (me.mfaEnrollmentRequired) return '/konto/zweiter-faktor';
+  if (me.roles.includes('admin')) return '/runden';
+  if (me.roles.includes('secretary')) return '/schriftfuehrung';
+  if (me.roles.includes('member') && me.personId) return '/mein-bereich';
+  return '/runden';
+}
+
+/** Only paths of this application after sign-in, never another site or the API; else `fallback`. */
+export function safeTarget(value: string | null, fallback: string): string {
+  return value && /^\/(?!\/)/.test(value) && !value.startsWith('/api/') && !value.includes('\\') ? value : fallback;
+}

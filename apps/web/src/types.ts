@@ -14,6 +14,46 @@ export interface Me {
   personId: string | null;
   secretaryOf: string[];
   mfaEnabled: boolean;
+  /** The role requires a second factor that is not set up yet: only enrolment is open until then. */
+  mfaEnrollmentRequired?: boolean;
+}
+
+/** GET /api/v1/auth/options: the ways of signing in this installation offers. */
+export interface AuthOptions {
+  password: boolean;
+  oidc: boolean;
+}
+
+/** POST /api/v1/me/mfa/totp */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+/** A stage file in GET /api/v1/rounds/{id}/files (staff) */
+export interface StageFile {
+  id: string;
+  roundId: string;
+  stageKey: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  sha512: string;
+  createdAt: string;
+  published: boolean;
+  publishedAt?: string;
+  downloadUrl: string;
+}
+
+/** A file published for the public consultation (the draft) */
+export interface PublishedFile {
+  id: string;
+  stageKey: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  publishedAt: string;
+  downloadUrl: string;
 }
 
 /** POST /api/v1/auth/login */
@@ -60,6 +100,8 @@ export interface Stage {
   escalated: boolean;
   outcome?: Outcome;
   decisions: DecisionRecord[];
+  /** The plan from the round's start: when the stage was planned to open and close, its planned deadline. */
+  planned?: { opens: string; closes?: string; deadline?: string };
 }
 
 /** GET /api/v1/rounds/{id} */
@@ -108,6 +150,8 @@ export interface Consultation {
   commentCount: number;
   /** Comments the public sees. */
   visibleCommentCount: number;
+  /** Files staff published for the consultation (the draft). */
+  documents: PublishedFile[];
 }
 
 /** A public comment */

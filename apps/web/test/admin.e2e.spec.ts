@@ -36,12 +36,13 @@ describe('the administrators’ pages in a browser', () => {
     problems.push(...(await checkPage(page, name)));
   }
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
+  /** Signs in through the page; each role lands on its own page (administrators on the rounds). */
+  async function signIn(page: Page, email: string, password: string, landing = 'Beteiligungsrunden'): Promise<void> {
     await page.goto(url('/anmelden'));
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByLabel('Kennwort').fill(password);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Beteiligungsrunden' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: landing }).waitFor();
   }
 
   async function decide(roundId: string, stageKey: string, outcome: string): Promise<void> {
@@ -190,7 +191,7 @@ describe('the administrators’ pages in a browser', () => {
 
     // The committee's secretary approves in the decision form.
     const secretary = await newPage();
-    await signIn(secretary, secretaryEmail, CALLER_PASSWORD);
+    await signIn(secretary, secretaryEmail, CALLER_PASSWORD, 'Schriftführung: offene Beschlüsse');
     await secretary.goto(url(`/runden/${roundId}`));
     await secretary.getByRole('heading', { level: 1, name: 'Digitale Agenda 2030' }).waitFor();
     // No administrator's actions for the secretary; the moderation is there, the audit trail is not.

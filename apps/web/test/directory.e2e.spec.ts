@@ -33,12 +33,13 @@ describe('the directory, the templates and the secretary inbox in a browser', ()
     problems.push(...(await checkPage(page, name)));
   }
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
+  /** Signs in through the page; each role lands on its own page (administrators on the rounds). */
+  async function signIn(page: Page, email: string, password: string, landing = 'Beteiligungsrunden'): Promise<void> {
     await page.goto(url('/anmelden'));
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByLabel('Kennwort').fill(password);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Beteiligungsrunden' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: landing }).waitFor();
   }
 
   const emailOf = async (token: string) => (await system.request('GET', '/api/v1/me', undefined, { authorization: `Bearer ${token}` })).body.email as string;
@@ -66,7 +67,7 @@ describe('the directory, the templates and the secretary inbox in a browser', ()
     const page = await newPage();
     await signIn(page, system.admin.email, system.admin.password);
     const navigation = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Verzeichnis', 'Vorlagen', 'API-Dokumentation']);
+    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Verzeichnis', 'Vorlagen', 'API-Dokumentation', 'Zweiter Faktor']);
     await navigation.getByRole('link', { name: 'Verzeichnis' }).click();
     await page.getByRole('heading', { level: 1, name: 'Gremien' }).waitFor();
     await page.locator(`tr[data-body-id="${callers.bodyId}"]`).waitFor();
@@ -190,7 +191,7 @@ describe('the directory, the templates and the secretary inbox in a browser', ()
 
   it('should show the directory read-only to staff who are not administrators', async () => {
     const page = await newPage();
-    await signIn(page, memberEmail, CALLER_PASSWORD);
+    await signIn(page, memberEmail, CALLER_PASSWORD, 'Mein Bereich');
     await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Verzeichnis' }).click();
     await page.getByRole('heading', { level: 1, name: 'Gremien' }).waitFor();
     await page.getByText('Sie sehen das Verzeichnis nur lesend.').waitFor();
@@ -265,9 +266,9 @@ describe('the directory, the templates and the secretary inbox in a browser', ()
     });
 
     const page = await newPage();
-    await signIn(page, secretaryEmail, CALLER_PASSWORD);
+    await signIn(page, secretaryEmail, CALLER_PASSWORD, 'Schriftführung: offene Beschlüsse');
     const navigation = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen']);
+    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen', 'Zweiter Faktor']);
     await navigation.getByRole('link', { name: 'Schriftführung' }).click();
     await page.getByRole('heading', { level: 1, name: 'Schriftführung: offene Beschlüsse' }).waitFor();
     const entry = page.locator(`li[data-round-id="${roundId}"]`);

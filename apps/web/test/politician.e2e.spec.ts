@@ -30,13 +30,14 @@ describe('the politicians’ pages in a browser', () => {
     return page;
   }
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
+  /** Signs in through the page; each role lands on its own page (administrators on the rounds). */
+  async function signIn(page: Page, email: string, password: string, landing = 'Beteiligungsrunden'): Promise<void> {
     await page.goto(url('/'));
     await page.waitForURL(/\/anmelden/);
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByLabel('Kennwort').fill(password);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Beteiligungsrunden' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: landing }).waitFor();
   }
 
   beforeAll(async () => {
@@ -86,9 +87,9 @@ describe('the politicians’ pages in a browser', () => {
     });
 
     const page = await newPage();
-    await signIn(page, memberEmail, CALLER_PASSWORD);
+    await signIn(page, memberEmail, CALLER_PASSWORD, 'Mein Bereich');
     const navigation = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen']);
+    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen', 'Zweiter Faktor']);
 
     // Mein Bereich: the deadline, with a link to the round.
     await navigation.getByRole('link', { name: 'Mein Bereich' }).click();
@@ -156,11 +157,11 @@ describe('the politicians’ pages in a browser', () => {
     expect((await system.request('GET', preferences)).body).toMatchObject({ deliveryMode: 'immediate', optedOutKinds: [] });
 
     // The interface language: English, kept for this browser.
-    await page.getByRole('radio', { name: 'English' }).check();
+    await page.getByRole('group', { name: 'Sprache der Oberfläche' }).getByRole('radio', { name: 'English' }).check();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     problems.push(...(await checkPage(page, 'mein-bereich-einstellungen-en')));
-    await page.getByRole('radio', { name: 'Deutsch' }).check();
+    await page.getByRole('group', { name: 'Interface language' }).getByRole('radio', { name: 'Deutsch' }).check();
     await page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
   });
 
@@ -169,7 +170,7 @@ describe('the politicians’ pages in a browser', () => {
     await roundWhen(system, roundId, (round) => round.stages[0].status === 'open');
 
     const page = await newPage();
-    await signIn(page, memberEmail, CALLER_PASSWORD);
+    await signIn(page, memberEmail, CALLER_PASSWORD, 'Mein Bereich');
     const streamOpen = page.waitForResponse((response) => response.url().endsWith(`/api/v1/rounds/${roundId}/events`) && response.status() === 200);
     await page.goto(url(`/runden/${roundId}`));
     await page.getByRole('heading', { level: 1, name: 'Radweg am Kanal' }).waitFor();

@@ -34,13 +34,14 @@ describe('the web application in a browser', () => {
     problems.push(...(await checkPage(page, name)));
   }
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
+  /** Signs in through the page; each role lands on its own page (administrators on the rounds). */
+  async function signIn(page: Page, email: string, password: string, landing = 'Beteiligungsrunden'): Promise<void> {
     await page.goto(url('/'));
     await page.waitForURL(/\/anmelden/);
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByLabel('Kennwort').fill(password);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Beteiligungsrunden' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: landing }).waitFor();
   }
 
   beforeAll(async () => {
@@ -81,10 +82,13 @@ describe('the web application in a browser', () => {
     });
 
     const page = await newPage();
+    const options = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/options'));
     await page.goto(url('/'));
     await page.waitForURL(/\/anmelden/);
     await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
-    expect(await page.getByRole('link', { name: 'Mit dem Konto der Kommune anmelden' }).getAttribute('href')).toBe('/api/v1/auth/oidc/login');
+    // No OpenID provider is configured here: the page offers the password only (GET /api/v1/auth/options).
+    expect(await (await options).json()).toEqual({ password: true, oidc: false });
+    expect(await page.getByRole('link', { name: 'Mit dem Konto der Kommune anmelden' }).count()).toBe(0);
     await check(page, 'anmelden');
 
     await signIn(page, system.admin.email, system.admin.password);
@@ -98,7 +102,7 @@ describe('the web application in a browser', () => {
     expect(await row.innerText()).not.toContain('überfällig');
     // The navigation by role: administrators also get the API documentation.
     const navigation = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Verzeichnis', 'Vorlagen', 'API-Dokumentation']);
+    expect(await navigation.getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Verzeichnis', 'Vorlagen', 'API-Dokumentation', 'Zweiter Faktor']);
     await check(page, 'runden');
 
     // Filters: only overdue rounds, then a word of the title.
@@ -134,9 +138,10 @@ describe('the web application in a browser', () => {
   it('should let the committee secretary record the decision with the keyboard alone, after a confirmation step', async () => {
     const roundId = await startRound(system, { templateKey: 'kurzverfahren', title: 'Bebauungsplan Nr. 42 Am Mühlenbach' });
     const page = await newPage();
-    await signIn(page, secretaryEmail, CALLER_PASSWORD);
+    await signIn(page, secretaryEmail, CALLER_PASSWORD, 'Schriftführung: offene Beschlüsse');
     // The secretary's navigation: their inbox, no API documentation; their own pages, as they are a person of the directory.
-    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen']);
+    expect(await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link').allInnerTexts()).toEqual(['Beteiligungsrunden', 'Schriftführung', 'Verzeichnis', 'Vorlagen', 'Mein Bereich', 'Benachrichtigungen', 'Einstellungen', 'Zweiter Faktor']);
+    await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Beteiligungsrunden' }).click();
     await page.getByRole('link', { name: 'Bebauungsplan Nr. 42 Am Mühlenbach' }).click();
     await page.getByRole('heading', { level: 1, name: 'Bebauungsplan Nr. 42 Am Mühlenbach' }).waitFor();
     const form = page.getByRole('form', { name: 'Beschluss erfassen: Beratung im Fachausschuss' });
@@ -189,7 +194,7 @@ describe('the web application in a browser', () => {
     // The secretary of the committee cannot decide the council's stage: no form for it.
     await page.reload();
     await page.locator('li[data-stage="ratsbeschluss"]').waitFor();
-    expect(await page.getByRole('form').count()).toBe(0);
+    expect(await page.getByRole('form', { name: /^Beschluss erfassen/ }).count()).toBe(0);
   });
 
   it('should let the public comment with the keyboard alone while the consultation is open, and show the closed notice after it', async () => {

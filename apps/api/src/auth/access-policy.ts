@@ -26,6 +26,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
 
   // sign-in and the signed-in user
   'POST /api/v1/auth/login': ['public'],
+  // which ways of signing in this installation offers (the sign-in page shows only those)
+  'GET /api/v1/auth/options': ['public'],
   'POST /api/v1/auth/logout': ['authenticated'],
   'GET /api/v1/me': ['authenticated'],
   'PUT /api/v1/me/password': ['authenticated'],
@@ -66,6 +68,7 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'POST /api/v1/rounds/:id/stages/:stageKey/files': ['admin', 'secretary'],
   'GET /api/v1/rounds/:id/files': STAFF,
   'GET /api/v1/files/:fileId/content': STAFF,
+  'PUT /api/v1/files/:fileId/publication': ['admin', 'secretary'],
 
   // directory
   'GET /api/v1/tenant': STAFF,
@@ -125,6 +128,8 @@ export const ACCESS_POLICY: Readonly<Record<string, readonly Audience[]>> = {
   'GET /api/v1/privacy-notice': ['public'],
   // the web application's public consultation page: the round's public facts only
   'GET /api/v1/rounds/:id/consultation': ['public'],
+  // files staff published for the consultation (the draft); every other file is 404 here
+  'GET /api/v1/rounds/:id/consultation/files/:fileId': ['public'],
   // inbound events: CloudEvents from integrations (API keys with scope events)
   'POST /api/v1/events': ['integration'],
   // live updates for the web application (server-sent events), as readable as the rounds themselves

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
-import { OidcController } from './oidc.controller.js';
+import { AuthOptionsController, OidcController } from './oidc.controller.js';
 import { OidcService } from './oidc.service.js';
 import { SecurityAuditService } from './security-audit.service.js';
 import { ApiKeyController, UserController } from './user.controller.js';
@@ -11,7 +11,7 @@ import { UserService } from './user.service.js';
 
 /** Sign-in (password, OpenID Connect), accounts, API keys and the guard in front of every route. */
 @Module({
-  controllers: [AuthController, OidcController, UserController, ApiKeyController],
+  controllers: [AuthController, OidcController, AuthOptionsController, UserController, ApiKeyController],
   providers: [AuthService, OidcService, SecurityAuditService, UserService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, SecurityAuditService],
 })

@@ -67,3 +67,29 @@ export class OidcController {
     void reply.redirect(this.config.OIDC_POST_LOGIN_REDIRECT, 302);
   }
 }
+
+/** What the sign-in page may offer: the password always, the identity provider only when it is configured. */
+export interface AuthOptionsResponse {
+  password: true;
+  oidc: boolean;
+}
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthOptionsController {
+  constructor(@Inject(OidcService) private readonly oidc: OidcService) {}
+
+  @Get('options')
+  @ApiOperation({ summary: 'The ways of signing in this installation offers (no account needed): `{ password: true, oidc }`' })
+  @ApiResponse({
+    status: 200,
+    schema: {
+      type: 'object',
+      required: ['password', 'oidc'],
+      properties: { password: { type: 'boolean', enum: [true] }, oidc: { type: 'boolean', description: 'OpenID Connect is configured (GET /api/v1/auth/oidc/login works)' } },
+    },
+  })
+  options(): AuthOptionsResponse {
+    return { password: true, oidc: this.oidc.enabled };
+  }
+}

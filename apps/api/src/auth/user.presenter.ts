@@ -9,6 +9,8 @@ export interface MeResponse {
   personId: string | null;
   secretaryOf: string[];
   mfaEnabled: boolean;
+  /** The role requires a second factor that is not set up yet: only enrolment is open until then. */
+  mfaEnrollmentRequired: boolean;
 }
 
 export function presentMe(principal: Principal, mfaEnabled: boolean): MeResponse {
@@ -20,6 +22,7 @@ export function presentMe(principal: Principal, mfaEnabled: boolean): MeResponse
     personId: principal.personId,
     secretaryOf: [...principal.secretaryOf].sort(),
     mfaEnabled,
+    mfaEnrollmentRequired: principal.mfaPending,
   };
 }
 

@@ -55,13 +55,13 @@ export class CommentController {
     summary: "The public facts of a round's public consultation, for its public page (no account needed)",
     description:
       'Title of the round, the consultation stage that matters now (open, else the next, else the last) with its deadline and whether it takes comments (`state`: upcoming, open, closed), ' +
-      'and how many comments it received. Nothing else of the round: the full round is for staff (GET /api/v1/rounds/{id}).',
+      'how many comments it received, and the files staff published for it (the draft). Nothing else of the round: the full round is for staff (GET /api/v1/rounds/{id}).',
   })
   @ApiResponse({
     status: 200,
     schema: {
       type: 'object',
-      required: ['roundId', 'title', 'roundStatus', 'stage', 'commentCount', 'visibleCommentCount'],
+      required: ['roundId', 'title', 'roundStatus', 'stage', 'commentCount', 'visibleCommentCount', 'documents'],
       properties: {
         roundId: { type: 'string', format: 'uuid' },
         title: { type: 'string' },
@@ -81,6 +81,23 @@ export class CommentController {
         },
         commentCount: { type: 'integer', description: 'comments received, hidden ones included' },
         visibleCommentCount: { type: 'integer' },
+        documents: {
+          type: 'array',
+          description: 'files staff published for the consultation (the draft), oldest publication first',
+          items: {
+            type: 'object',
+            required: ['id', 'stageKey', 'name', 'mediaType', 'size', 'publishedAt', 'downloadUrl'],
+            properties: {
+              id: { type: 'string', format: 'uuid' },
+              stageKey: { type: 'string' },
+              name: { type: 'string' },
+              mediaType: { type: 'string' },
+              size: { type: 'integer', description: 'bytes' },
+              publishedAt: { type: 'string', format: 'date-time' },
+              downloadUrl: { type: 'string', description: 'public: GET /api/v1/rounds/{id}/consultation/files/{fileId}' },
+            },
+          },
+        },
       },
     },
   })

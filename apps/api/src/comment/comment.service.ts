@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { CreateCommentRequest, ListCommentsQuery } from '@ratsweg/contracts';
 import { isUuid, type RoundState, type StageState } from '@ratsweg/domain';
-import { CommentRepository, DirectoryRepository } from '@ratsweg/persistence';
+import { CommentRepository, DirectoryRepository, StageFileRepository } from '@ratsweg/persistence';
+import { presentPublishedFile, type PublishedFileResponse } from '../file/stage-file.presenter.js';
 import { SecurityAuditService } from '../auth/security-audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../directory/directory-cursor.util.js';
@@ -38,6 +39,8 @@ export interface ConsultationResponse {
   commentCount: number;
   /** Comments on that stage that the public sees. */
   visibleCommentCount: number;
+  /** Files staff published for the consultation (the draft), each with a public download URL. */
+  documents: PublishedFileResponse[];
 }
 
 export interface CommentPage {
@@ -62,6 +65,7 @@ export class CommentService {
     @Inject(CommentRepository) private readonly comments: CommentRepository,
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
     @Inject(SecurityAuditService) private readonly securityAudit: SecurityAuditService,
+    @Inject(StageFileRepository) private readonly files: StageFileRepository,
   ) {}
 
   private get tenant(): string {
@@ -93,6 +97,7 @@ export class CommentService {
     const now = Date.now();
     const stage = currentConsultation(round, now);
     const counts = stage ? await this.comments.countByStage(this.tenant, round.id, stage.key) : { visible: 0, hidden: 0 };
+    const documents = await this.files.listPublished(this.tenant, round.id);
     return {
       roundId: round.id,
       title: round.title,
@@ -109,6 +114,7 @@ export class CommentService {
         : null,
       commentCount: counts.visible + counts.hidden,
       visibleCommentCount: counts.visible,
+      documents: documents.map(presentPublishedFile),
     };
   }
 

@@ -1,11 +1,17 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import { isUuid } from '@ratsweg/domain';
 import { StageFileRepository, type StageFileEntity } from '@ratsweg/persistence';
+import { presentStageFile, type StageFileResponse } from './stage-file.presenter.js';
 import type { FastifyReply } from 'fastify';
-import { listStageFilesQuerySchema, type ListStageFilesQuery } from '@ratsweg/contracts';
-import { pageSchema } from '../directory/directory-api.util.js';
+import {
+  listStageFilesQuerySchema,
+  stageFilePublicationRequestSchema,
+  type ListStageFilesQuery,
+  type StageFilePublicationRequest,
+} from '@ratsweg/contracts';
+import { jsonSchema, pageSchema } from '../directory/directory-api.util.js';
 import { decodeKeysetCursor, encodeKeysetCursor, pageOf } from '../directory/directory-cursor.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
@@ -26,32 +32,6 @@ export const FILE_MEDIA_TYPES = [
   'text/csv',
 ] as const;
 export const FILE_SIZE_LIMIT_BYTES = 20 * 1024 * 1024;
-
-export interface StageFileResponse {
-  id: string;
-  roundId: string;
-  stageKey: string;
-  name: string;
-  mediaType: string;
-  size: number;
-  sha512: string;
-  createdAt: string;
-  downloadUrl: string;
-}
-
-export function presentStageFile(file: StageFileEntity): StageFileResponse {
-  return {
-    id: file.id,
-    roundId: file.roundId,
-    stageKey: file.stageKey,
-    name: file.name,
-    mediaType: file.mediaType,
-    size: file.size,
-    sha512: file.sha512,
-    createdAt: file.createdAt.toISOString(),
-    downloadUrl: `/api/v1/files/${file.id}/content`,
-  };
-}
 
 @ApiTags('files')
 @Controller('api/v1')
@@ -130,14 +110,53 @@ export class StageFileController {
     return pageOf(rows, query.limit, presentStageFile, (row) => encodeKeysetCursor('files', [row.sortKey, row.id]));
   }
 
+  @Put('files/:fileId/publication')
+  @ApiOperation({
+    summary: 'Publish a stage file on the public consultation page (`published: true`), or withdraw it (`false`)',
+    description: "Administrators, and the secretary of the stage's responsible body. Audited in the round's chain (`stage.file_published`, `stage.file_withdrawn`) when it changes.",
+  })
+  @ApiBody({ schema: jsonSchema(stageFilePublicationRequestSchema) })
+  @ApiResponse({ status: 200, description: 'The file, with `published` and `publishedAt`' })
+  @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 403, ...PROBLEM_RESPONSE })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async publish(
+    @CurrentPrincipal() principal: Principal,
+    @Param('fileId') fileId: string,
+    @Body(new ZodBodyPipe(stageFilePublicationRequestSchema)) body: StageFilePublicationRequest,
+  ): Promise<StageFileResponse> {
+    const file = isUuid(fileId) ? await this.files.find(this.config.RATSWEG_TENANT, fileId) : null;
+    if (!file) throw fileNotFound();
+    await this.stageAccess.assertMayActOn(principal, file.roundId, file.stageKey, body.published ? 'file.published' : 'file.withdrawn');
+    const changed = await this.files.setPublished(this.config.RATSWEG_TENANT, fileId, body.published, principal.actor);
+    if (!changed) throw fileNotFound();
+    return presentStageFile(changed);
+  }
+
   @Get('files/:fileId/content')
   @ApiOperation({ summary: 'Download a stage file' })
   @ApiResponse({ status: 200, description: 'The file' })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async download(@Param('fileId') fileId: string, @Res() reply: FastifyReply): Promise<void> {
     const file = isUuid(fileId) ? await this.files.find(this.config.RATSWEG_TENANT, fileId) : null;
-    const content = file ? await this.files.content(this.config.RATSWEG_TENANT, fileId) : null;
-    if (!file || !content) throw new ProblemException('not-found', text('Datei nicht gefunden.', 'File not found.'));
+    await this.send(reply, file);
+  }
+
+  @Get('rounds/:id/consultation/files/:fileId')
+  @ApiOperation({
+    summary: 'Download a file published for the public consultation (no account needed)',
+    description: 'Only files staff have published (PUT /api/v1/files/{fileId}/publication) and only under their own round; every other file is 404.',
+  })
+  @ApiResponse({ status: 200, description: 'The file' })
+  @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
+  async downloadPublished(@Param('id') id: string, @Param('fileId') fileId: string, @Res() reply: FastifyReply): Promise<void> {
+    const file = isUuid(id) && isUuid(fileId) ? await this.files.find(this.config.RATSWEG_TENANT, fileId) : null;
+    await this.send(reply, file && file.roundId === id && file.publishedAt ? file : null);
+  }
+
+  private async send(reply: FastifyReply, file: StageFileEntity | null): Promise<void> {
+    const content = file ? await this.files.content(this.config.RATSWEG_TENANT, file.id) : null;
+    if (!file || !content) throw fileNotFound();
     await reply
       .type(file.mediaType)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
@@ -145,4 +164,8 @@ export class StageFileController {
       .header('digest', `sha-512=${Buffer.from(file.sha512, 'hex').toString('base64')}`)
       .send(content);
   }
+}
+
+function fileNotFound(): ProblemException {
+  return new ProblemException('not-found', text('Datei nicht gefunden.', 'File not found.'));
 }

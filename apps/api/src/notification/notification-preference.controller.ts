@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { jsonSchema } from '../directory/directory-api.util.js';
 import { PROBLEM_RESPONSE } from '../problem-details/problem-response.js';
 import { ZodBodyPipe } from '../validation/zod-body.pipe.js';
@@ -14,23 +16,27 @@ export class NotificationPreferenceController {
 
   @Get('notification-preferences')
   @ApiOperation({ summary: "A person's notification preferences: e-mails at once or as a daily digest (07:00), kinds not wanted by e-mail" })
-  @ApiResponse({ status: 200, description: '`{ deliveryMode, optedOutKinds, calendarFeed }`' })
+  @ApiResponse({ status: 200, description: '`{ deliveryMode, optedOutKinds, calendarFeed, locale }` (`locale`: the language of the e-mails, `de` or `en`)' })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async get(@Param('id') id: string): Promise<NotificationPreferenceResponse> {
     return this.notifications.getPreferences(id);
   }
 
   @Put('notification-preferences')
-  @ApiOperation({ summary: 'Set the preferences; `meeting.invitation` is legally required and cannot be opted out of (400)' })
+  @ApiOperation({
+    summary: 'Set the preferences; `meeting.invitation` is legally required and cannot be opted out of (400)',
+    description: "`locale` (optional) sets the language of the person's e-mails and inbox entries: the directory person's language, audited as `person.changed`.",
+  })
   @ApiBody({ schema: jsonSchema(notificationPreferenceRequestSchema) })
   @ApiResponse({ status: 200, description: 'The saved preferences' })
   @ApiResponse({ status: 400, ...PROBLEM_RESPONSE })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async put(
+    @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body(new ZodBodyPipe(notificationPreferenceRequestSchema)) body: NotificationPreferenceRequest,
   ): Promise<NotificationPreferenceResponse> {
-    return this.notifications.savePreferences(id, body);
+    return this.notifications.savePreferences(id, body, principal.actor);
   }
 
   @Post('calendar-token')

@@ -9,6 +9,8 @@ export const notificationPreferenceRequestSchema = z
   .strictObject({
     deliveryMode: z.enum(DELIVERY_MODES),
     optedOutKinds: z.array(z.enum(NOTIFICATION_KINDS)).max(NOTIFICATION_KINDS.length),
+    /** The language of the person's e-mails and inbox entries (the directory person's `locale`); unchanged when absent. */
+    locale: z.enum(['de', 'en']).optional(),
   })
   .superRefine((value, ctx) => {
     value.optedOutKinds.forEach((kind, index) => {

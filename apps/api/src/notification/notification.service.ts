@@ -8,12 +8,15 @@ import { ProblemException, text } from '../problem-details/problem.exception.js'
 import { calendarFeedEvents } from './calendar-feed.util.js';
 import type { NotificationPreferenceRequest } from './notification.request.js';
 import { isUuid } from '@ratsweg/domain';
+import { DirectoryService } from '../directory/directory.service.js';
 
 export interface NotificationPreferenceResponse {
   deliveryMode: 'immediate' | 'digest';
   optedOutKinds: string[];
   /** Whether a personal calendar feed exists (its URL is shown only when created). */
   calendarFeed: boolean;
+  /** The language of the person's notifications (e-mail and inbox): the directory person's `locale`. */
+  locale: 'de' | 'en';
 }
 
 export interface InboxEntryResponse {
@@ -52,6 +55,7 @@ export class NotificationService {
     @Inject(RATSWEG_CONFIG) private readonly config: RatswegConfig,
     @Inject(NotificationPreferenceRepository) private readonly preferences: NotificationPreferenceRepository,
     @Inject(NotificationInboxRepository) private readonly inbox: NotificationInboxRepository,
+    @Inject(DirectoryService) private readonly directory: DirectoryService,
   ) {}
 
   private get tenant(): string {
@@ -60,12 +64,16 @@ export class NotificationService {
 
   async getPreferences(personId: string): Promise<NotificationPreferenceResponse> {
     await this.requirePerson(personId);
-    return presentPreference(await this.preferences.get(this.tenant, personId));
+    const person = await this.directory.getPerson(personId);
+    return presentPreference(await this.preferences.get(this.tenant, personId), person.locale);
   }
 
-  async savePreferences(personId: string, request: NotificationPreferenceRequest): Promise<NotificationPreferenceResponse> {
+  /** Saves the preferences; a new `locale` changes the directory person (audited there as `person.changed`). */
+  async savePreferences(personId: string, request: NotificationPreferenceRequest, actor: string): Promise<NotificationPreferenceResponse> {
     await this.requirePerson(personId);
-    return presentPreference(await this.preferences.save(this.tenant, personId, request));
+    const { locale, ...preference } = request;
+    const person = locale === undefined ? await this.directory.getPerson(personId) : await this.directory.updatePerson(personId, { locale }, actor);
+    return presentPreference(await this.preferences.save(this.tenant, personId, preference), person.locale);
   }
 
   /** Creates or rotates the secret of the person's feed; the previous URL stops working. */
@@ -136,8 +144,16 @@ export class NotificationService {
   }
 }
 
-function presentPreference(preference: { deliveryMode: 'immediate' | 'digest'; optedOutKinds: string[]; calendarToken: string | null }): NotificationPreferenceResponse {
-  return { deliveryMode: preference.deliveryMode, optedOutKinds: preference.optedOutKinds, calendarFeed: preference.calendarToken !== null };
+function presentPreference(
+  preference: { deliveryMode: 'immediate' | 'digest'; optedOutKinds: string[]; calendarToken: string | null },
+  locale: string,
+): NotificationPreferenceResponse {
+  return {
+    deliveryMode: preference.deliveryMode,
+    optedOutKinds: preference.optedOutKinds,
+    calendarFeed: preference.calendarToken !== null,
+    locale: locale === 'en' ? 'en' : 'de',
+  };
 }
 
 function presentInbox(entry: InboxEntry): InboxEntryResponse {

@@ -76,11 +76,15 @@ export class RoundController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A round: each stage with its status, window, deadline and rule, decisions and next reminder' })
+  @ApiOperation({
+    summary: 'A round: each stage with its status, window, deadline and rule, decisions and next reminder',
+    description: 'Each stage also has `planned` `{ opens, closes?, deadline? }`: the schedule of its template from the round\'s start, to compare with the actual `openedAt`, `closedAt` and `deadline`.',
+  })
   @ApiResponse({ status: 200, description: 'The round' })
   @ApiResponse({ status: 404, ...PROBLEM_RESPONSE })
   async get(@Param('id') id: string, @Headers('accept-language') acceptLanguage?: string): Promise<RoundResponse> {
-    return presentRound(await this.rounds.get(id), localeFrom(acceptLanguage));
+    const round = await this.rounds.get(id);
+    return presentRound(round, localeFrom(acceptLanguage), await this.rounds.plan(round));
   }
 
   @Post(':id/stages/:stageKey/decision')

@@ -5,6 +5,7 @@ import type {
   ReminderState,
   RoundState,
   RoundStatus,
+  Schedule,
   StageStatus,
   StageType,
   StatusReportState,
@@ -36,6 +37,17 @@ export interface StageResponse {
   statusReports?: StatusReportState;
   outcome?: Outcome;
   decisions: DecisionRecord[];
+  /**
+   * The plan from the round's start (GET /api/v1/rounds/{id} only): when the stage was planned to
+   * open and close and its planned deadline; compare with `openedAt`, `closedAt`, `deadline`.
+   */
+  planned?: PlannedWindow;
+}
+
+export interface PlannedWindow {
+  opens: string;
+  closes?: string;
+  deadline?: string;
 }
 
 export interface RoundResponse {
@@ -56,8 +68,10 @@ export interface RoundResponse {
 }
 
 /** The public shape of a round, with titles and rules in the caller's language. */
-export function presentRound(state: RoundState, locale: Locale): RoundResponse {
+export function presentRound(state: RoundState, locale: Locale, plan?: Schedule): RoundResponse {
+  const planned = new Map(plan?.stages.map((stage) => [stage.key, stage]));
   const stages = state.stages.map((stage): StageResponse => {
+    const planOfStage = planned.get(stage.key);
     const nextReminderAt = earliest(stage.status === 'open' ? stage.reminders.filter((reminder) => !reminder.sentAt).map((reminder) => reminder.at) : []);
     const invitationDeadline = presentDated(stage.invitationDeadline, locale);
     return {
@@ -81,6 +95,15 @@ export function presentRound(state: RoundState, locale: Locale): RoundResponse {
       ...(stage.statusReports ? { statusReports: stage.statusReports } : {}),
       ...(stage.outcome ? { outcome: stage.outcome } : {}),
       decisions: stage.decisions,
+      ...(planOfStage
+        ? {
+            planned: {
+              opens: planOfStage.opens,
+              ...(planOfStage.closes ? { closes: planOfStage.closes } : {}),
+              ...(planOfStage.deadline ? { deadline: planOfStage.deadline.at } : {}),
+            },
+          }
+        : {}),
     };
   });
   const nextReminderAt = earliest(stages.flatMap((stage) => (stage.nextReminderAt ? [stage.nextReminderAt] : [])));

@@ -16,7 +16,7 @@ import {
   type RescheduleMeetingRequest,
   type RoundWorkflowInput,
 } from '@ratsweg/contracts';
-import { DEFAULT_STANDING_ORDERS, isUuid, Round, type RoundState } from '@ratsweg/domain';
+import { DEFAULT_STANDING_ORDERS, isUuid, Round, schedule, type RoundState, type Schedule } from '@ratsweg/domain';
 import { RoundRepository } from '@ratsweg/persistence';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -130,6 +130,16 @@ export class RoundService {
       parameters: row.parameters ?? {},
       stages: row.stages,
     };
+  }
+
+  /**
+   * The round's plan as its template lays it out from the round's start (each stage closing at its
+   * deadline, the happy path taken) with the round's current meeting dates: what the timeline
+   * compares the actual course with. Undefined when the template version is no longer known.
+   */
+  async plan(round: RoundState): Promise<Schedule | undefined> {
+    const template = await this.templates.find(this.tenant, round.templateKey, round.templateVersion);
+    return template ? schedule(template, round.createdAt, round.meetings, round.standingOrders) : undefined;
   }
 
   /** `updateId`: the same id given again (a command repeated after a crash) is recorded once by Temporal. */

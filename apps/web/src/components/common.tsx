@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
@@ -97,6 +97,8 @@ export function RequireStaff({ children }: { children: ReactNode }) {
   if (error) return <ErrorNotice error={error} onRetry={lookUp} />;
   if (me === undefined) return <Loading />;
   if (me === null) return <Navigate to={`/anmelden?weiter=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // The role requires a second factor that is not set up yet: the API refuses everything else until it is.
+  if (me.mfaEnrollmentRequired) return <Navigate to={`/konto/zweiter-faktor?weiter=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (!isStaff(me)) {
     return (
       <>
@@ -113,10 +115,17 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
+  // The loader as last rendered: it may close over anything, but only `deps` decide when to load again.
+  const latestLoad = useRef(load);
+  useLayoutEffect(() => {
+    latestLoad.current = load;
+  });
+  // The caller's dependencies as one value (they are strings, numbers, booleans and undefined).
+  const depsKey = JSON.stringify(deps);
   useEffect(() => {
     const controller = new AbortController();
     setError(null);
-    load(controller.signal).then(
+    latestLoad.current(controller.signal).then(
       (value) => {
         if (!controller.signal.aborted) setData(value);
       },
@@ -125,6 +134,6 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
       },
     );
     return () => controller.abort();
-  }, [...deps, attempt]);
+  }, [depsKey, attempt]);
   return { data, error, reload: () => setAttempt((value) => value + 1) };
 }

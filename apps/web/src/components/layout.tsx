@@ -2,7 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../messages';
-import { useSession } from '../session';
+import { landingPath, useSession } from '../session';
 import type { Me } from '../types';
 
 interface NavItem {
@@ -14,6 +14,8 @@ interface NavItem {
   external?: boolean;
   /** For anyone whose account is linked to a directory person (whatever the roles). */
   person?: boolean;
+  /** For every signed-in person. */
+  everyone?: boolean;
 }
 
 /** The navigation by role: only what the signed-in person may open. */
@@ -26,11 +28,14 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: '/mein-bereich', label: 'nav.myArea', roles: [], person: true },
   { to: '/mein-bereich/benachrichtigungen', label: 'nav.myNotifications', roles: [], person: true },
   { to: '/mein-bereich/einstellungen', label: 'nav.mySettings', roles: [], person: true },
+  { to: '/konto/zweiter-faktor', label: 'nav.secondFactor', roles: [], everyone: true },
 ];
 
 export function navigationFor(me: Me | null | undefined): readonly NavItem[] {
   if (!me) return [];
-  return NAV_ITEMS.filter((item) => (item.person ? !!me.personId : item.roles.some((role) => me.roles.includes(role))));
+  // Until the required second factor is set up, the API opens nothing else.
+  if (me.mfaEnrollmentRequired) return NAV_ITEMS.filter((item) => item.everyone);
+  return NAV_ITEMS.filter((item) => (item.everyone ? true : item.person ? !!me.personId : item.roles.some((role) => me.roles.includes(role))));
 }
 
 /** Skip link, header with navigation and language switch, the main landmark, footer. */
@@ -69,7 +74,7 @@ export function Layout() {
       <header className="site-header">
         <div className="site-header__inner">
           <p className="brand">
-            <Link to={me ? '/runden' : '/'}>{t('app.name')}</Link>
+            <Link to={me ? landingPath(me) : '/'}>{t('app.name')}</Link>
             <span className="brand__tagline">{t('app.tagline')}</span>
           </p>
           <div className="header-tools">

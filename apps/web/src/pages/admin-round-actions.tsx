@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, newIdempotencyKey } from '../api';
 import { ErrorNotice, Loading, useLoad } from '../components/common';
 import { useI18n } from '../i18n';
@@ -93,6 +93,121 @@ function Saved({ message }: { message: string }) {
   );
 }
 
+/** Busy state, error and success message of one action form; `run` sends and returns the message to show. */
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState('');
+  const run = async (send: () => Promise<string>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      setSaved(await send());
+      return true;
+    } catch (caught) {
+      setError(caught);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, saved, run };
+}
+
+/** The one shape of the administrators' action forms: heading, fields, the API's error, the success message, the button. */
+function ActionForm({
+  id,
+  title,
+  submitLabel,
+  state,
+  onSubmit,
+  children,
+  primary = true,
+}: {
+  id: string;
+  title: string;
+  submitLabel: string;
+  state: { busy: boolean; error: unknown; saved: string };
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  children: ReactNode;
+  primary?: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <form className="form" onSubmit={onSubmit} aria-labelledby={`${id}-h`} noValidate>
+      <h3 id={`${id}-h`}>{title}</h3>
+      {children}
+      {state.error ? <ErrorNotice error={state.error} /> : null}
+      {state.saved ? <Saved message={state.saved} /> : null}
+      <div className="actions">
+        <button type="submit" className={primary ? 'button button--primary' : 'button'} disabled={state.busy} aria-busy={state.busy}>
+          {state.busy ? t('actions.saving') : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A choice (stage, meeting) and a new date and time for it: extending a deadline, moving a meeting. */
+function ChoiceAndInstant({
+  id,
+  choiceLabel,
+  choices,
+  chosen,
+  onChoose,
+  instantLabel,
+  instantName,
+  value,
+  onValue,
+  missing,
+}: {
+  id: string;
+  choiceLabel: string;
+  choices: { value: string; label: string }[];
+  chosen: string;
+  onChoose: (value: string) => void;
+  instantLabel: string;
+  /** The id suffix of the date field (`until`, `start`). */
+  instantName: string;
+  value: string;
+  onValue: (value: string) => void;
+  missing: boolean;
+}) {
+  const { t } = useI18n();
+  const choiceId = `${id}-${instantName === 'until' ? 'stage' : 'meeting'}`;
+  const fieldId = `${id}-${instantName}`;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={choiceId}>{choiceLabel}</label>
+        <select id={choiceId} value={chosen} onChange={(event) => onChoose(event.target.value)}>
+          {choices.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={fieldId}>{instantLabel}</label>
+        <input
+          id={fieldId}
+          type="datetime-local"
+          value={value}
+          aria-invalid={missing ? true : undefined}
+          aria-describedby={missing ? `${fieldId}-error` : undefined}
+          onChange={(event) => onValue(event.target.value)}
+        />
+        {missing ? (
+          <p className="field-error" id={`${fieldId}-error`}>
+            {t('actions.required')}
+          </p>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
 function ExtendDeadline({ round, onChanged }: { round: Round; onChanged: (round: Round) => void }) {
   const { t, dateTime } = useI18n();
   const id = useId();
@@ -100,80 +215,49 @@ function ExtendDeadline({ round, onChanged }: { round: Round; onChanged: (round:
   const [stageKey, setStageKey] = useState('');
   const [until, setUntil] = useState('');
   const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState('');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const chosen = open.find((stage) => stage.key === stageKey) ?? open[0];
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const at = instantOf(until);
-    if (!chosen || !at) {
-      setMissing(true);
-      return;
-    }
-    setMissing(false);
-    setBusy(true);
-    setError(null);
-    try {
+    setMissing(!chosen || !at);
+    if (!chosen || !at) return;
+    const done = await action.run(async () => {
       const after = await api<Round>(`/api/v1/rounds/${encodeURIComponent(round.id)}/stages/${encodeURIComponent(chosen.key)}/deadline`, {
         method: 'POST',
         body: { until: at },
         idempotencyKey: newIdempotencyKey(),
       });
-      setSaved(t('actions.extended', { stage: chosen.title, date: dateTime(at) }));
-      setUntil('');
       onChanged(after);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+      return t('actions.extended', { stage: chosen.title, date: dateTime(at) });
+    });
+    if (done) setUntil('');
   };
 
-  return (
-    <form className="form" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-h`} noValidate>
-      <h3 id={`${id}-h`}>{t('actions.extend')}</h3>
-      {open.length === 0 ? (
+  if (open.length === 0) {
+    return (
+      <form className="form" aria-labelledby={`${id}-h`} noValidate onSubmit={(event) => event.preventDefault()}>
+        <h3 id={`${id}-h`}>{t('actions.extend')}</h3>
         <p>{t('actions.noOpenStage')}</p>
-      ) : (
-        <>
-          <div className="field">
-            <label htmlFor={`${id}-stage`}>{t('actions.extendStage')}</label>
-            <select id={`${id}-stage`} value={chosen?.key ?? ''} onChange={(event) => setStageKey(event.target.value)}>
-              {open.map((stage) => (
-                <option key={stage.key} value={stage.key}>
-                  {stage.title} ({t('round.deadline')}: {dateTime(stage.deadline as string)})
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-until`}>{t('actions.extendUntil')}</label>
-            <input
-              id={`${id}-until`}
-              type="datetime-local"
-              value={until}
-              aria-invalid={missing ? true : undefined}
-              aria-describedby={missing ? `${id}-until-error` : undefined}
-              onChange={(event) => setUntil(event.target.value)}
-            />
-            {missing ? (
-              <p className="field-error" id={`${id}-until-error`}>
-                {t('actions.required')}
-              </p>
-            ) : null}
-          </div>
-          {error ? <ErrorNotice error={error} /> : null}
-          {saved ? <Saved message={saved} /> : null}
-          <div className="actions">
-            <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-              {busy ? t('actions.saving') : t('actions.extendSubmit')}
-            </button>
-          </div>
-        </>
-      )}
-    </form>
+      </form>
+    );
+  }
+  return (
+    <ActionForm id={id} title={t('actions.extend')} submitLabel={t('actions.extendSubmit')} state={action} onSubmit={(event) => void submit(event)}>
+      <ChoiceAndInstant
+        id={id}
+        choiceLabel={t('actions.extendStage')}
+        choices={open.map((stage) => ({ value: stage.key, label: `${stage.title} (${t('round.deadline')}: ${dateTime(stage.deadline as string)})` }))}
+        chosen={chosen?.key ?? ''}
+        onChoose={setStageKey}
+        instantLabel={t('actions.extendUntil')}
+        instantName="until"
+        value={until}
+        onValue={setUntil}
+        missing={missing}
+      />
+    </ActionForm>
   );
 }
 
@@ -189,72 +273,39 @@ function MoveMeeting({ round, onChanged }: { round: Round; onChanged: (round: Ro
   const [meetingKey, setMeetingKey] = useState('');
   const [start, setStart] = useState('');
   const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState('');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const chosen = meetings.find(([key]) => key === meetingKey)?.[0] ?? meetings[0]?.[0];
   if (meetings.length === 0) return null;
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const at = instantOf(start);
-    if (!chosen || !at) {
-      setMissing(true);
-      return;
-    }
-    setMissing(false);
-    setBusy(true);
-    setError(null);
-    try {
+    setMissing(!chosen || !at);
+    if (!chosen || !at) return;
+    const done = await action.run(async () => {
       await api(`/api/v1/rounds/${encodeURIComponent(round.id)}/meetings/${encodeURIComponent(chosen)}`, { method: 'PUT', body: { start: at } });
-      setSaved(t('actions.moved', { meeting: chosen, date: dateTime(at) }));
-      setStart('');
       // The round applies the move shortly (by signal); show it when it has.
       onChanged(await api<Round>(`/api/v1/rounds/${encodeURIComponent(round.id)}`));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+      return t('actions.moved', { meeting: chosen, date: dateTime(at) });
+    });
+    if (done) setStart('');
   };
 
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-h`} noValidate>
-      <h3 id={`${id}-h`}>{t('actions.move')}</h3>
-      <div className="field">
-        <label htmlFor={`${id}-meeting`}>{t('actions.moveMeeting')}</label>
-        <select id={`${id}-meeting`} value={chosen ?? ''} onChange={(event) => setMeetingKey(event.target.value)}>
-          {meetings.map(([key, at]) => (
-            <option key={key} value={key}>
-              {at ? `${key}: ${dateTime(at)}` : key}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-start`}>{t('actions.moveStart')}</label>
-        <input
-          id={`${id}-start`}
-          type="datetime-local"
-          value={start}
-          aria-invalid={missing ? true : undefined}
-          aria-describedby={missing ? `${id}-start-error` : undefined}
-          onChange={(event) => setStart(event.target.value)}
-        />
-        {missing ? (
-          <p className="field-error" id={`${id}-start-error`}>
-            {t('actions.required')}
-          </p>
-        ) : null}
-      </div>
-      {error ? <ErrorNotice error={error} /> : null}
-      {saved ? <Saved message={saved} /> : null}
-      <div className="actions">
-        <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-          {busy ? t('actions.saving') : t('actions.moveSubmit')}
-        </button>
-      </div>
-    </form>
+    <ActionForm id={id} title={t('actions.move')} submitLabel={t('actions.moveSubmit')} state={action} onSubmit={(event) => void submit(event)}>
+      <ChoiceAndInstant
+        id={id}
+        choiceLabel={t('actions.moveMeeting')}
+        choices={meetings.map(([key, at]) => ({ value: key, label: at ? `${key}: ${dateTime(at)}` : key }))}
+        chosen={chosen ?? ''}
+        onChoose={setMeetingKey}
+        instantLabel={t('actions.moveStart')}
+        instantName="start"
+        value={start}
+        onValue={setStart}
+        missing={missing}
+      />
+    </ActionForm>
   );
 }
 
@@ -329,8 +380,7 @@ function CancelRound({ round, onChanged }: { round: Round; onChanged: (round: Ro
   }
 
   return (
-    <form className="form" onSubmit={review} aria-labelledby={`${id}-h`} noValidate>
-      <h3 id={`${id}-h`}>{t('actions.cancel')}</h3>
+    <ActionForm id={id} title={t('actions.cancel')} submitLabel={t('actions.cancelReview')} state={{ busy: false, error: null, saved: '' }} onSubmit={review} primary={false}>
       <div className="field">
         <label htmlFor={`${id}-reason`}>{t('actions.cancelReason')}</label>
         <textarea
@@ -352,12 +402,7 @@ function CancelRound({ round, onChanged }: { round: Round; onChanged: (round: Ro
           </p>
         ) : null}
       </div>
-      <div className="actions">
-        <button type="submit" className="button">
-          {t('actions.cancelReview')}
-        </button>
-      </div>
-    </form>
+    </ActionForm>
   );
 }
 

@@ -4,7 +4,8 @@ import { api, ApiError, newIdempotencyKey } from '../api';
 import { ErrorNotice, Loading, useLoad } from '../components/common';
 import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
-import type { Consultation, CreateCommentRequest, CreatedComment, Page, PrivacyNotice, PublicComment } from '../types';
+import { FileSize, fileKind } from '../components/files';
+import type { Consultation, CreateCommentRequest, CreatedComment, Page, PrivacyNotice, PublicComment, PublishedFile } from '../types';
 
 const COMMENT_PAGE = 50;
 
@@ -51,7 +52,7 @@ export function ConsultationPage() {
 
   if (consultation.error) return <ErrorNotice error={consultation.error} onRetry={consultation.reload} />;
   if (!consultation.data) return <Loading />;
-  const { stage, title, commentCount, visibleCommentCount } = consultation.data;
+  const { stage, title, commentCount, visibleCommentCount, documents } = consultation.data;
 
   return (
     <>
@@ -77,6 +78,8 @@ export function ConsultationPage() {
           ) : null}
         </dl>
       ) : null}
+
+      {documents.length > 0 ? <PublishedDocuments documents={documents} /> : null}
 
       {!stage ? <p className="notice">{t('consultation.none')}</p> : null}
       {stage?.state === 'upcoming' ? <p className="notice">{t('consultation.upcoming')}</p> : null}
@@ -121,6 +124,29 @@ export function ConsultationPage() {
 
       {stage?.state !== 'open' && notice.data ? <PrivacyNoticeSection notice={notice.data} headingLevel={2} /> : null}
     </>
+  );
+}
+
+/** The draft (and whatever else staff published): title, kind and size, a public download. */
+function PublishedDocuments({ documents }: { documents: PublishedFile[] }) {
+  const { t, date } = useI18n();
+  return (
+    <section aria-labelledby="documents-heading" className="documents">
+      <h2 id="documents-heading">{t('consultation.documents')}</h2>
+      <p>{t('consultation.documentsIntro')}</p>
+      <ul className="documents__list">
+        {documents.map((document) => (
+          <li key={document.id}>
+            <a href={document.downloadUrl} download={document.name}>
+              {document.name}
+            </a>{' '}
+            <span className="hint">
+              ({fileKind(document.mediaType, t('files.kindOther'))}, <FileSize bytes={document.size} />) · {t('consultation.documentPublished', { date: date(document.publishedAt) })}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { ErrorNotice, Loading, useLoad } from '../components/common';
@@ -13,11 +13,12 @@ import {
   EndForm,
   Facts,
   isAdmin,
-  ListFooter,
   query,
   ReadOnlyNote,
   Saved,
   usePagedList,
+  DirectoryListPage,
+  paramsFrom,
   type BodyRecord,
   type FieldSpec,
   type FormValues,
@@ -38,93 +39,51 @@ function useBodyFields(forEdit: boolean): FieldSpec[] {
 /** GET /api/v1/bodies with the filters the API offers: classification, existing on a day. */
 export function DirectoryBodiesPage() {
   const { t, date } = useI18n();
-  const { me } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const classification = params.get('classification') ?? '';
   const on = params.get('on') ?? '';
   const list = usePagedList<BodyRecord>(`/api/v1/bodies${query({ limit: '50', classification, on })}`);
-
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next = new URLSearchParams();
-    for (const name of ['classification', 'on']) {
-      const value = String(form.get(name) ?? '');
-      if (value) next.set(name, value);
-    }
-    setParams(next);
-  };
-
   return (
-    <>
-      <PageTitle>{t('dir.bodies')}</PageTitle>
-      <DirectoryTabs />
-      <ReadOnlyNote />
-      {isAdmin(me) ? (
-        <p>
-          <Link className="button button--primary" to="/verzeichnis/gremien/neu">
-            {t('dir.body.new')}
-          </Link>
-        </p>
-      ) : null}
-      <form className="filters" role="search" aria-labelledby="body-filters" onSubmit={apply} key={params.toString()}>
-        <h2 id="body-filters" className="filters__title">
-          {t('dir.filters')}
-        </h2>
-        <div className="field">
-          <label htmlFor="filter-classification">{t('dir.body.classification')}</label>
-          <select id="filter-classification" name="classification" defaultValue={classification}>
-            <option value="">{t('dir.all')}</option>
-            {BODY_CLASSIFICATIONS.map((value) => (
-              <option key={value} value={value}>
-                {t(`dir.classification.${value}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-on">{t('dir.existingOn')}</label>
-          <input id="filter-on" name="on" type="date" defaultValue={on} />
-        </div>
-        <div className="filters__actions">
-          <button type="submit" className="button button--primary">
-            {t('dashboard.apply')}
-          </button>
-          <button type="button" className="button" onClick={() => setParams(new URLSearchParams())}>
-            {t('dashboard.reset')}
-          </button>
-        </div>
-      </form>
-      {list.items.length === 0 && !list.loading && !list.error ? <p>{t('dir.empty')}</p> : null}
-      {list.items.length > 0 ? (
-        <table className="rounds directory-table">
-          <caption className="visually-hidden">{t('dir.bodies')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dir.body.name')}</th>
-              <th scope="col">{t('dir.body.key')}</th>
-              <th scope="col">{t('dir.body.classification')}</th>
-              <th scope="col">{t('dir.period')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((body) => (
-              <tr key={body.id} data-body-id={body.id}>
-                <th scope="row" data-label={t('dir.body.name')}>
-                  <Link to={`/verzeichnis/gremien/${body.id}`}>{body.name}</Link> ({body.shortName})
-                </th>
-                <td data-label={t('dir.body.key')}>
-                  <code>{body.key}</code>
-                </td>
-                <td data-label={t('dir.body.classification')}>{t(`dir.classification.${body.classification}`)}</td>
-                <td data-label={t('dir.period')}>{body.endDate ? t('dir.fromTo', { from: date(body.startDate), to: date(body.endDate) }) : t('dir.since', { from: date(body.startDate) })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <ListFooter {...list} moreLabel={t('dir.more')} />
-    </>
+    <DirectoryListPage
+      title={t('dir.bodies')}
+      create={{ to: '/verzeichnis/gremien/neu', label: t('dir.body.new') }}
+      filterName="body"
+      toParams={(form) => paramsFrom(form, ['classification', 'on'])}
+      filters={
+        <>
+          <div className="field">
+            <label htmlFor="filter-classification">{t('dir.body.classification')}</label>
+            <select id="filter-classification" name="classification" defaultValue={classification}>
+              <option value="">{t('dir.all')}</option>
+              {BODY_CLASSIFICATIONS.map((value) => (
+                <option key={value} value={value}>
+                  {t(`dir.classification.${value}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-on">{t('dir.existingOn')}</label>
+            <input id="filter-on" name="on" type="date" defaultValue={on} />
+          </div>
+        </>
+      }
+      list={list}
+      rowAttribute="data-body-id"
+      columns={[
+        {
+          label: t('dir.body.name'),
+          cell: (body) => (
+            <>
+              <Link to={`/verzeichnis/gremien/${body.id}`}>{body.name}</Link> ({body.shortName})
+            </>
+          ),
+        },
+        { label: t('dir.body.key'), cell: (body) => <code>{body.key}</code> },
+        { label: t('dir.body.classification'), cell: (body) => t(`dir.classification.${body.classification}`) },
+        { label: t('dir.period'), cell: (body) => (body.endDate ? t('dir.fromTo', { from: date(body.startDate), to: date(body.endDate) }) : t('dir.since', { from: date(body.startDate) })) },
+      ]}
+    />
   );
 }
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { ErrorNotice, Loading, useLoad } from '../components/common';
@@ -13,13 +13,14 @@ import {
   Facts,
   fromLocalInput,
   isAdmin,
-  ListFooter,
   MEETING_STATES,
   query,
   ReadOnlyNote,
   Saved,
   toLocalInput,
   usePagedList,
+  DirectoryListPage,
+  paramsFrom,
   type FieldSpec,
   type FormValues,
   type MeetingRecord,
@@ -45,101 +46,51 @@ function useMeetingFields(): FieldSpec[] {
 /** GET /api/v1/meetings with the filters the API offers: body, from, until. */
 export function DirectoryMeetingsPage() {
   const { t, dateTime } = useI18n();
-  const { me } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const body = params.get('body') ?? '';
   const from = params.get('from') ?? '';
   const until = params.get('until') ?? '';
   const list = usePagedList<MeetingRecord>(`/api/v1/meetings${query({ limit: '50', body, from, until })}`);
   const names = useDirectoryNames();
-
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next = new URLSearchParams();
-    const bodyValue = String(form.get('body') ?? '');
-    if (bodyValue) next.set('body', bodyValue);
-    for (const name of ['from', 'until']) {
-      const value = String(form.get(name) ?? '');
-      if (value) next.set(name, fromLocalInput(value));
-    }
-    setParams(next);
-  };
-
   return (
-    <>
-      <PageTitle>{t('dir.meetings')}</PageTitle>
-      <DirectoryTabs />
-      <ReadOnlyNote />
-      {isAdmin(me) ? (
-        <p>
-          <Link className="button button--primary" to={`/verzeichnis/sitzungen/neu${query({ body })}`}>
-            {t('dir.meeting.new')}
-          </Link>
-        </p>
-      ) : null}
-      <form className="filters" role="search" aria-labelledby="meeting-filters" onSubmit={apply} key={`${params.toString()}-${names.bodies?.length ?? 0}`}>
-        <h2 id="meeting-filters" className="filters__title">
-          {t('dir.filters')}
-        </h2>
-        <div className="field">
-          <label htmlFor="filter-body">{t('dir.meeting.body')}</label>
-          <select id="filter-body" name="body" defaultValue={body}>
-            <option value="">{t('dir.all')}</option>
-            {names.bodies?.map((entry) => (
-              <option key={entry.id} value={entry.id}>
-                {entry.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-from">{t('dir.meeting.from')}</label>
-          <input id="filter-from" name="from" type="datetime-local" defaultValue={toLocalInput(from || null)} />
-        </div>
-        <div className="field">
-          <label htmlFor="filter-until">{t('dir.meeting.until')}</label>
-          <input id="filter-until" name="until" type="datetime-local" defaultValue={toLocalInput(until || null)} />
-        </div>
-        <div className="filters__actions">
-          <button type="submit" className="button button--primary">
-            {t('dashboard.apply')}
-          </button>
-          <button type="button" className="button" onClick={() => setParams(new URLSearchParams())}>
-            {t('dashboard.reset')}
-          </button>
-        </div>
-      </form>
-      {list.items.length === 0 && !list.loading && !list.error ? <p>{t('dir.empty')}</p> : null}
-      {list.items.length > 0 ? (
-        <table className="rounds directory-table">
-          <caption className="visually-hidden">{t('dir.meetings')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dir.meeting.name')}</th>
-              <th scope="col">{t('dir.meeting.body')}</th>
-              <th scope="col">{t('dir.meeting.start')}</th>
-              <th scope="col">{t('dir.meeting.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((meeting) => (
-              <tr key={meeting.id} data-meeting-id={meeting.id}>
-                <th scope="row" data-label={t('dir.meeting.name')}>
-                  <Link to={`/verzeichnis/sitzungen/${meeting.id}`}>{meeting.name}</Link>
-                </th>
-                <td data-label={t('dir.meeting.body')}>{names.body(meeting.bodyId)}</td>
-                <td data-label={t('dir.meeting.start')}>
-                  <time dateTime={meeting.start}>{dateTime(meeting.start)}</time>
-                </td>
-                <td data-label={t('dir.meeting.state')}>{t(`dir.meetingState.${meeting.state}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <ListFooter {...list} moreLabel={t('dir.more')} />
-    </>
+    <DirectoryListPage
+      title={t('dir.meetings')}
+      create={{ to: `/verzeichnis/sitzungen/neu${query({ body })}`, label: t('dir.meeting.new') }}
+      filterName="meeting"
+      filterKey={String(names.bodies?.length ?? 0)}
+      toParams={(form) => paramsFrom(form, ['body', 'from', 'until'], (name, value) => (name === 'body' ? value : fromLocalInput(value)))}
+      filters={
+        <>
+          <div className="field">
+            <label htmlFor="filter-body">{t('dir.meeting.body')}</label>
+            <select id="filter-body" name="body" defaultValue={body}>
+              <option value="">{t('dir.all')}</option>
+              {names.bodies?.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {entry.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-from">{t('dir.meeting.from')}</label>
+            <input id="filter-from" name="from" type="datetime-local" defaultValue={toLocalInput(from || null)} />
+          </div>
+          <div className="field">
+            <label htmlFor="filter-until">{t('dir.meeting.until')}</label>
+            <input id="filter-until" name="until" type="datetime-local" defaultValue={toLocalInput(until || null)} />
+          </div>
+        </>
+      }
+      list={list}
+      rowAttribute="data-meeting-id"
+      columns={[
+        { label: t('dir.meeting.name'), cell: (meeting) => <Link to={`/verzeichnis/sitzungen/${meeting.id}`}>{meeting.name}</Link> },
+        { label: t('dir.meeting.body'), cell: (meeting) => names.body(meeting.bodyId) },
+        { label: t('dir.meeting.start'), cell: (meeting) => <time dateTime={meeting.start}>{dateTime(meeting.start)}</time> },
+        { label: t('dir.meeting.state'), cell: (meeting) => t(`dir.meetingState.${meeting.state}`) },
+      ]}
+    />
   );
 }
 

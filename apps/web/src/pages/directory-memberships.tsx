@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { ErrorNotice, Loading, useLoad } from '../components/common';
@@ -12,7 +12,6 @@ import {
   EndForm,
   Facts,
   isAdmin,
-  ListFooter,
   MEMBERSHIP_ROLES,
   personName,
   query,
@@ -20,6 +19,8 @@ import {
   Saved,
   useAll,
   usePagedList,
+  DirectoryListPage,
+  paramsFrom,
   type BodyRecord,
   type FieldSpec,
   type FormValues,
@@ -53,109 +54,70 @@ function useRoleOptions() {
 /** GET /api/v1/memberships with the filters the API offers: body, person, member on a day. */
 export function DirectoryMembershipsPage() {
   const { t, date } = useI18n();
-  const { me } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const body = params.get('body') ?? '';
   const person = params.get('person') ?? '';
   const on = params.get('on') ?? '';
   const list = usePagedList<MembershipRecord>(`/api/v1/memberships${query({ limit: '50', body, person, on })}`);
   const names = useDirectoryNames();
-
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next = new URLSearchParams();
-    for (const name of ['body', 'person', 'on']) {
-      const value = String(form.get(name) ?? '');
-      if (value) next.set(name, value);
-    }
-    setParams(next);
-  };
-
   return (
-    <>
-      <PageTitle>{t('dir.memberships')}</PageTitle>
-      <DirectoryTabs />
-      <ReadOnlyNote />
-      {isAdmin(me) ? (
-        <p>
-          <Link className="button button--primary" to={`/verzeichnis/mitgliedschaften/neu${query({ body, person })}`}>
-            {t('dir.membership.new')}
-          </Link>
-        </p>
-      ) : null}
-      <form className="filters" role="search" aria-labelledby="membership-filters" onSubmit={apply} key={`${params.toString()}-${names.bodies?.length ?? 0}-${names.persons?.length ?? 0}`}>
-        <h2 id="membership-filters" className="filters__title">
-          {t('dir.filters')}
-        </h2>
-        <div className="field">
-          <label htmlFor="filter-body">{t('dir.membership.body')}</label>
-          <select id="filter-body" name="body" defaultValue={body}>
-            <option value="">{t('dir.all')}</option>
-            {names.bodies?.map((entry) => (
-              <option key={entry.id} value={entry.id}>
-                {entry.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-person">{t('dir.membership.person')}</label>
-          <select id="filter-person" name="person" defaultValue={person}>
-            <option value="">{t('dir.all')}</option>
-            {names.persons?.map((entry) => (
-              <option key={entry.id} value={entry.id}>
-                {personName(entry)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-on">{t('dir.memberOn')}</label>
-          <input id="filter-on" name="on" type="date" defaultValue={on} />
-        </div>
-        <div className="filters__actions">
-          <button type="submit" className="button button--primary">
-            {t('dashboard.apply')}
-          </button>
-          <button type="button" className="button" onClick={() => setParams(new URLSearchParams())}>
-            {t('dashboard.reset')}
-          </button>
-        </div>
-      </form>
-      {list.items.length === 0 && !list.loading && !list.error ? <p>{t('dir.empty')}</p> : null}
-      {list.items.length > 0 ? (
-        <table className="rounds directory-table">
-          <caption className="visually-hidden">{t('dir.memberships')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dir.membership.person')}</th>
-              <th scope="col">{t('dir.membership.body')}</th>
-              <th scope="col">{t('dir.membership.role')}</th>
-              <th scope="col">{t('dir.period')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((membership) => (
-              <tr key={membership.id} data-membership-id={membership.id}>
-                <th scope="row" data-label={t('dir.membership.person')}>
-                  <Link to={`/verzeichnis/mitgliedschaften/${membership.id}`}>{names.person(membership.personId)}</Link>
-                </th>
-                <td data-label={t('dir.membership.body')}>{names.body(membership.bodyId)}</td>
-                <td data-label={t('dir.membership.role')}>
-                  {t(`dir.role.${membership.role}`)}
-                  {membership.votingRight ? '' : ` (${t('dir.membership.noVote')})`}
-                </td>
-                <td data-label={t('dir.period')}>
-                  {membership.endDate ? t('dir.fromTo', { from: date(membership.startDate), to: date(membership.endDate) }) : t('dir.since', { from: date(membership.startDate) })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <ListFooter {...list} moreLabel={t('dir.more')} />
-    </>
+    <DirectoryListPage
+      title={t('dir.memberships')}
+      create={{ to: `/verzeichnis/mitgliedschaften/neu${query({ body, person })}`, label: t('dir.membership.new') }}
+      filterName="membership"
+      filterKey={`${names.bodies?.length ?? 0}-${names.persons?.length ?? 0}`}
+      toParams={(form) => paramsFrom(form, ['body', 'person', 'on'])}
+      filters={
+        <>
+          <div className="field">
+            <label htmlFor="filter-body">{t('dir.membership.body')}</label>
+            <select id="filter-body" name="body" defaultValue={body}>
+              <option value="">{t('dir.all')}</option>
+              {names.bodies?.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {entry.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-person">{t('dir.membership.person')}</label>
+            <select id="filter-person" name="person" defaultValue={person}>
+              <option value="">{t('dir.all')}</option>
+              {names.persons?.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {personName(entry)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-on">{t('dir.memberOn')}</label>
+            <input id="filter-on" name="on" type="date" defaultValue={on} />
+          </div>
+        </>
+      }
+      list={list}
+      rowAttribute="data-membership-id"
+      columns={[
+        { label: t('dir.membership.person'), cell: (membership) => <Link to={`/verzeichnis/mitgliedschaften/${membership.id}`}>{names.person(membership.personId)}</Link> },
+        { label: t('dir.membership.body'), cell: (membership) => names.body(membership.bodyId) },
+        {
+          label: t('dir.membership.role'),
+          cell: (membership) => (
+            <>
+              {t(`dir.role.${membership.role}`)}
+              {membership.votingRight ? '' : ` (${t('dir.membership.noVote')})`}
+            </>
+          ),
+        },
+        {
+          label: t('dir.period'),
+          cell: (membership) =>
+            membership.endDate ? t('dir.fromTo', { from: date(membership.startDate), to: date(membership.endDate) }) : t('dir.since', { from: date(membership.startDate) }),
+        },
+      ]}
+    />
   );
 }
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { ErrorNotice, Loading, useLoad } from '../components/common';
@@ -11,12 +11,13 @@ import {
   DirectoryTabs,
   Facts,
   isAdmin,
-  ListFooter,
   personName,
   query,
   ReadOnlyNote,
   Saved,
   usePagedList,
+  DirectoryListPage,
+  paramsFrom,
   type FieldSpec,
   type FormValues,
   type PersonRecord,
@@ -48,72 +49,29 @@ function usePersonFields(): FieldSpec[] {
 /** GET /api/v1/persons with the name search the API offers. */
 export function DirectoryPersonsPage() {
   const { t } = useI18n();
-  const { me } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const q = params.get('q') ?? '';
   const list = usePagedList<PersonRecord>(`/api/v1/persons${query({ limit: '50', q })}`);
-
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const value = String(new FormData(event.currentTarget).get('q') ?? '').trim();
-    setParams(value ? new URLSearchParams({ q: value }) : new URLSearchParams());
-  };
-
   return (
-    <>
-      <PageTitle>{t('dir.persons')}</PageTitle>
-      <DirectoryTabs />
-      <ReadOnlyNote />
-      {isAdmin(me) ? (
-        <p>
-          <Link className="button button--primary" to="/verzeichnis/personen/neu">
-            {t('dir.person.new')}
-          </Link>
-        </p>
-      ) : null}
-      <form className="filters" role="search" aria-labelledby="person-filters" onSubmit={apply} key={params.toString()}>
-        <h2 id="person-filters" className="filters__title">
-          {t('dir.filters')}
-        </h2>
+    <DirectoryListPage
+      title={t('dir.persons')}
+      create={{ to: '/verzeichnis/personen/neu', label: t('dir.person.new') }}
+      filterName="person"
+      toParams={(form) => paramsFrom(form, ['q'])}
+      filters={
         <div className="field">
           <label htmlFor="filter-q">{t('dir.person.search')}</label>
           <input id="filter-q" name="q" type="search" maxLength={200} defaultValue={q} />
         </div>
-        <div className="filters__actions">
-          <button type="submit" className="button button--primary">
-            {t('dashboard.apply')}
-          </button>
-          <button type="button" className="button" onClick={() => setParams(new URLSearchParams())}>
-            {t('dashboard.reset')}
-          </button>
-        </div>
-      </form>
-      {list.items.length === 0 && !list.loading && !list.error ? <p>{t('dir.empty')}</p> : null}
-      {list.items.length > 0 ? (
-        <table className="rounds directory-table">
-          <caption className="visually-hidden">{t('dir.persons')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dir.person.name')}</th>
-              <th scope="col">{t('dir.person.email')}</th>
-              <th scope="col">{t('dir.person.locale')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((person) => (
-              <tr key={person.id} data-person-id={person.id}>
-                <th scope="row" data-label={t('dir.person.name')}>
-                  <Link to={`/verzeichnis/personen/${person.id}`}>{personName(person)}</Link>
-                </th>
-                <td data-label={t('dir.person.email')}>{person.email ?? '–'}</td>
-                <td data-label={t('dir.person.locale')}>{t(`dir.locale.${person.locale}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <ListFooter {...list} moreLabel={t('dir.more')} />
-    </>
+      }
+      list={list}
+      rowAttribute="data-person-id"
+      columns={[
+        { label: t('dir.person.name'), cell: (person) => <Link to={`/verzeichnis/personen/${person.id}`}>{personName(person)}</Link> },
+        { label: t('dir.person.email'), cell: (person) => person.email ?? '–' },
+        { label: t('dir.person.locale'), cell: (person) => t(`dir.locale.${person.locale}`) },
+      ]}
+    />
   );
 }
 

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { NavLink } from 'react-router';
+import { Link, NavLink, useSearchParams } from 'react-router';
 import { api, ApiError, newIdempotencyKey } from '../api';
 import { ErrorNotice, Loading } from '../components/common';
+import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../messages';
 import { useSession } from '../session';
@@ -204,13 +205,18 @@ export function DirectoryForm({
   const errors = fieldErrors(error);
   const unplaced = error instanceof ApiError ? (error.problem.errors ?? []).filter((entry) => !fields.some((field) => field.name === (entry.field.split(/[.[]/)[0] ?? ''))) : [];
 
+  // The fields as last rendered, for the focus effect below (which runs only when a new error arrives).
+  const latestFields = useRef(fields);
+  useEffect(() => {
+    latestFields.current = fields;
+  });
   useEffect(() => {
     if (!error) return;
-    const first = fields.find((field) => errors[field.name]);
+    const found = fieldErrors(error);
+    const first = latestFields.current.find((field) => found[field.name]);
     const target = first ? document.getElementById(`${id}-${first.name}`) : summary.current;
     target?.focus();
-    // Only when a new error arrives.
-  }, [error]);
+  }, [error, id]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -464,4 +470,122 @@ export function Facts({ rows }: { rows: [string, ReactNode][] }) {
       ))}
     </dl>
   );
+}
+
+/** A column of a directory list: its header and a row's cell (the first column heads each row). */
+export interface ListColumn<T> {
+  label: string;
+  cell(item: T): ReactNode;
+}
+
+/**
+ * The one shape of the four directory lists: title, tabs, the read-only note, *New …* for
+ * administrators, the filter form (its values go into the URL), the table (the first column
+ * heads each row; `data-label` gives phones a label per cell) and *more* at the end.
+ */
+export function DirectoryListPage<T extends { id: string }>({
+  title,
+  create,
+  filterName,
+  filterKey = '',
+  toParams,
+  filters,
+  list,
+  columns,
+  rowAttribute,
+}: {
+  title: string;
+  /** The *New …* link for administrators. */
+  create: { to: string; label: string };
+  /** Names the filter form (its heading's id). */
+  filterName: string;
+  /** Renders the form afresh when what its fields offer changes (e.g. loaded choices). */
+  filterKey?: string;
+  /** The URL's search parameters from the submitted filter form. */
+  toParams(form: FormData): URLSearchParams;
+  filters: ReactNode;
+  list: { items: T[]; loading: boolean; error: unknown; more: (() => void) | undefined; reload: () => void };
+  columns: readonly ListColumn<T>[];
+  /** The row's `data-…-id` attribute (for tests and styles). */
+  rowAttribute: `data-${string}`;
+}) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const [params, setParams] = useSearchParams();
+  const headingId = `${filterName}-filters`;
+  const [first, ...rest] = columns;
+
+  const apply = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setParams(toParams(new FormData(event.currentTarget)));
+  };
+
+  return (
+    <>
+      <PageTitle>{title}</PageTitle>
+      <DirectoryTabs />
+      <ReadOnlyNote />
+      {isAdmin(me) ? (
+        <p>
+          <Link className="button button--primary" to={create.to}>
+            {create.label}
+          </Link>
+        </p>
+      ) : null}
+      <form className="filters" role="search" aria-labelledby={headingId} onSubmit={apply} key={`${params.toString()}-${filterKey}`}>
+        <h2 id={headingId} className="filters__title">
+          {t('dir.filters')}
+        </h2>
+        {filters}
+        <div className="filters__actions">
+          <button type="submit" className="button button--primary">
+            {t('dashboard.apply')}
+          </button>
+          <button type="button" className="button" onClick={() => setParams(new URLSearchParams())}>
+            {t('dashboard.reset')}
+          </button>
+        </div>
+      </form>
+      {list.items.length === 0 && !list.loading && !list.error ? <p>{t('dir.empty')}</p> : null}
+      {list.items.length > 0 && first ? (
+        <table className="rounds directory-table">
+          <caption className="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th key={column.label} scope="col">
+                  {column.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((item) => (
+              <tr key={item.id} {...{ [rowAttribute]: item.id }}>
+                <th scope="row" data-label={first.label}>
+                  {first.cell(item)}
+                </th>
+                {rest.map((column) => (
+                  <td key={column.label} data-label={column.label}>
+                    {column.cell(item)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <ListFooter {...list} moreLabel={t('dir.more')} />
+    </>
+  );
+}
+
+/** The filter form's values as search parameters: every named field that is not empty, `convert`ed. */
+export function paramsFrom(form: FormData, names: readonly string[], convert: (name: string, value: string) => string = (_name, value) => value): URLSearchParams {
+  const next = new URLSearchParams();
+  for (const name of names) {
+    const value = String(form.get(name) ?? '').trim();
+    if (value) next.set(name, convert(name, value));
+  }
+  return next;
 }

@@ -11,6 +11,8 @@ interface Preferences {
   deliveryMode: 'immediate' | 'digest';
   optedOutKinds: string[];
   calendarFeed: boolean;
+  /** The language of the person's e-mails and inbox entries. */
+  locale: Locale;
 }
 
 /** The kinds of notification (as the API names them); invitations to meetings are required by law. */
@@ -131,6 +133,7 @@ function PreferencesForm({ path, initial }: { path: string; initial: Preferences
   const { t } = useI18n();
   const [mode, setMode] = useState(initial.deliveryMode);
   const [optedOut, setOptedOut] = useState<string[]>(initial.optedOutKinds);
+  const [mailLocale, setMailLocale] = useState<Locale>(initial.locale ?? 'de');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
@@ -141,9 +144,10 @@ function PreferencesForm({ path, initial }: { path: string; initial: Preferences
     setError(null);
     setSaved(false);
     try {
-      const answer = await api<Preferences>(path, { method: 'PUT', body: { deliveryMode: mode, optedOutKinds: optedOut } });
+      const answer = await api<Preferences>(path, { method: 'PUT', body: { deliveryMode: mode, optedOutKinds: optedOut, locale: mailLocale } });
       setMode(answer.deliveryMode);
       setOptedOut(answer.optedOutKinds);
+      setMailLocale(answer.locale);
       setSaved(true);
     } catch (reason) {
       setError(reason);
@@ -177,6 +181,30 @@ function PreferencesForm({ path, initial }: { path: string; initial: Preferences
                 }}
               />
               <label htmlFor={`mode-${value}`}>{t(value === 'immediate' ? 'settings.immediate' : 'settings.digest')}</label>
+            </div>
+          ))}
+        </fieldset>
+        <fieldset className="choices" aria-describedby="mail-language-hint">
+          <legend>{t('settings.mailLanguage')}</legend>
+          <p id="mail-language-hint" className="hint">
+            {t('settings.mailLanguageHint')}
+          </p>
+          {(['de', 'en'] as const).map((value) => (
+            <div className="choice" key={value}>
+              <input
+                id={`mail-language-${value}`}
+                type="radio"
+                name="mailLanguage"
+                value={value}
+                checked={mailLocale === value}
+                onChange={() => {
+                  setSaved(false);
+                  setMailLocale(value);
+                }}
+              />
+              <label htmlFor={`mail-language-${value}`} lang={value}>
+                {t(value === 'de' ? 'settings.german' : 'settings.english')}
+              </label>
             </div>
           ))}
         </fieldset>

@@ -9,6 +9,7 @@ import { useSession } from '../session';
 import type { Me, Outcome, Round, Stage, TemplateResponse } from '../types';
 import { AdminRoundPanel } from './admin-round-actions';
 import { DecisionForm } from './decision-form';
+import { RoundFiles } from './round-files';
 
 /** Who may record a decision on an open stage: administrators, and the secretary of the stage's body (as the API checks). */
 export function mayDecide(me: Me | null | undefined, stage: Stage): boolean {
@@ -126,22 +127,6 @@ export function RoundPage() {
                     <dd>{stage.body}</dd>
                   </div>
                 ) : null}
-                {stage.openedAt ? (
-                  <div>
-                    <dt>{t('round.opened')}</dt>
-                    <dd>
-                      <time dateTime={stage.openedAt}>{dateTime(stage.openedAt)}</time>
-                    </dd>
-                  </div>
-                ) : null}
-                {stage.closedAt ? (
-                  <div>
-                    <dt>{t('round.closed')}</dt>
-                    <dd>
-                      <time dateTime={stage.closedAt}>{dateTime(stage.closedAt)}</time>
-                    </dd>
-                  </div>
-                ) : null}
                 {stage.meeting ? (
                   <div>
                     <dt>{t('round.meeting')}</dt>
@@ -150,16 +135,8 @@ export function RoundPage() {
                     </dd>
                   </div>
                 ) : null}
-                {stage.deadline ? (
-                  <div>
-                    <dt>{t('round.deadline')}</dt>
-                    <dd>
-                      <time dateTime={stage.deadline}>{dateTime(stage.deadline)}</time>
-                      {stage.deadlineRule ? <span className="rule"> ({stage.deadlineRule})</span> : null}
-                    </dd>
-                  </div>
-                ) : null}
               </dl>
+              <PlanVersusActual stage={stage} />
               {stage.decisions.length > 0 ? (
                 <>
                   <h4>{t('round.decisions')}</h4>
@@ -209,7 +186,71 @@ export function RoundPage() {
           ))}
         </ol>
       </section>
+      <RoundFiles round={current} />
       <AdminRoundPanel round={current} onChanged={setLatest} />
     </>
+  );
+}
+
+/** Days between plan and reality, rounded; only when they differ by at least an hour. */
+function deviationDays(planned: string | undefined, actual: string | undefined): number | undefined {
+  if (!planned || !actual) return undefined;
+  const difference = Date.parse(actual) - Date.parse(planned);
+  if (Math.abs(difference) < 3_600_000) return undefined;
+  return Math.round(difference / 86_400_000);
+}
+
+/**
+ * The stage's planned start, end and deadline (from the template's schedule at the round's start)
+ * beside the actual ones: a small table with row and column headers, readable at any width.
+ */
+function PlanVersusActual({ stage }: { stage: Stage }) {
+  const { t, dateTime } = useI18n();
+  const rows: { key: string; label: string; planned?: string; actual?: string; pending: string; rule?: string }[] = [
+    { key: 'opens', label: t('timeline.opens'), planned: stage.planned?.opens, actual: stage.openedAt, pending: t('timeline.notYetOpened') },
+    { key: 'closes', label: t('timeline.closes'), planned: stage.planned?.closes, actual: stage.closedAt, pending: stage.status === 'skipped' ? t('timeline.skipped') : t('timeline.notYetClosed') },
+    {
+      key: 'deadline',
+      label: t('round.deadline'),
+      planned: stage.planned?.deadline,
+      actual: stage.deadline,
+      pending: stage.status === 'pending' ? t('timeline.setWhenOpened') : t('timeline.none'),
+      ...(stage.deadlineRule ? { rule: stage.deadlineRule } : {}),
+    },
+  ];
+  const shown = rows.filter((row) => row.planned || row.actual || row.key !== 'deadline');
+  const cell = (instant: string | undefined, fallback: string) => (instant ? <time dateTime={instant}>{dateTime(instant)}</time> : <span className="hint">{fallback}</span>);
+  return (
+    <table className="plan-table" data-plan={stage.key}>
+      <caption>{t('timeline.caption', { stage: stage.title })}</caption>
+      <thead>
+        <tr>
+          <td />
+          <th scope="col">{t('timeline.planned')}</th>
+          <th scope="col">{t('timeline.actual')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((row) => {
+          const days = deviationDays(row.planned, row.actual);
+          return (
+            <tr key={row.key} data-row={row.key}>
+              <th scope="row">{row.label}</th>
+              <td>{cell(row.planned, t('timeline.notPlanned'))}</td>
+              <td>
+                {cell(row.actual, row.pending)}
+                {row.rule && row.actual ? <span className="rule"> ({row.rule})</span> : null}
+                {days !== undefined && days !== 0 ? (
+                  <span className={`deviation ${days > 0 ? 'deviation--late' : 'deviation--early'}`}>
+                    {' '}
+                    {days > 0 ? t('timeline.later', { days }) : t('timeline.earlier', { days: -days })}
+                  </span>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

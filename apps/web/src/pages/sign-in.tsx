@@ -1,16 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api';
-import { errorMessage } from '../components/common';
+import { errorMessage, useLoad } from '../components/common';
 import { PageTitle } from '../components/layout';
 import { useI18n } from '../i18n';
-import { useSession } from '../session';
-import type { LoginRequest, LoginResponse } from '../types';
-
-/** Only paths of this application after sign-in, never another site. */
-function safeTarget(value: string | null): string {
-  return value && /^\/(?!\/)/.test(value) && !value.startsWith('/api/') ? value : '/runden';
-}
+import { landingPath, safeTarget, useSession } from '../session';
+import type { AuthOptions, LoginRequest, LoginResponse } from '../types';
 
 /** E-mail address and password; the second-factor code field appears when the API asks for it. */
 export function SignInPage() {
@@ -24,8 +19,9 @@ export function SignInPage() {
   const [needsOtp, setNeedsOtp] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const otpInput = useRef<HTMLInputElement>(null);
+  // The identity provider's button only where it is configured (the route is 404 otherwise).
+  const options = useLoad((signal) => api<AuthOptions>('/api/v1/auth/options', { signal }), []);
 
   useEffect(() => {
     if (needsOtp) otpInput.current?.focus();
@@ -38,12 +34,16 @@ export function SignInPage() {
     try {
       const body: LoginRequest = { email, password, ...(needsOtp && otp ? { otp: otp.trim() } : {}) };
       const answer = await api<LoginResponse>('/api/v1/auth/login', { method: 'POST', body });
+      const user = { ...answer.user, mfaEnrollmentRequired: answer.mfaEnrollmentRequired };
+      signedIn(user);
+      // Where the person goes once signed in (after setting up the second factor, if that comes first).
+      const target = safeTarget(params.get('weiter'), landingPath({ ...answer.user, mfaEnrollmentRequired: false }));
       if (answer.mfaEnrollmentRequired) {
-        setNotice(t('signIn.mfaEnrollment'));
+        // Only the set-up of the second factor is open until it is done; then on to where the person was going.
+        await navigate(`/konto/zweiter-faktor?weiter=${encodeURIComponent(target)}`, { replace: true });
         return;
       }
-      signedIn(answer.user);
-      await navigate(safeTarget(params.get('weiter')), { replace: true });
+      await navigate(target, { replace: true });
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'mfa-required') {
         if (needsOtp) setError(caught.problem.detail ?? t('signIn.otpNeeded'));
@@ -65,11 +65,6 @@ export function SignInPage() {
       {error ? (
         <div className="notice notice--error" role="alert">
           <p>{error}</p>
-        </div>
-      ) : null}
-      {notice ? (
-        <div className="notice" role="status">
-          <p>{notice}</p>
         </div>
       ) : null}
       <form className="form" onSubmit={(event) => void submit(event)} noValidate={false}>
@@ -109,13 +104,17 @@ export function SignInPage() {
           {busy ? t('signIn.submitting') : t('signIn.submit')}
         </button>
       </form>
-      <p className="separator">{t('signIn.or')}</p>
-      <p>
-        {/* A full page load: the API redirects to the municipality's identity provider. */}
-        <a className="button" href="/api/v1/auth/oidc/login">
-          {t('signIn.oidc')}
-        </a>
-      </p>
+      {options.data?.oidc ? (
+        <>
+          <p className="separator">{t('signIn.or')}</p>
+          <p>
+            {/* A full page load: the API redirects to the municipality's identity provider. */}
+            <a className="button" href="/api/v1/auth/oidc/login">
+              {t('signIn.oidc')}
+            </a>
+          </p>
+        </>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); CI installs it in .ci/run. */
 export const CHROMIUM_PATH = process.env.RATSWEG_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -9,7 +9,7 @@ export const CHROMIUM_PATH = process.env.RATSWEG_CHROMIUM_PATH ?? '/usr/bin/chro
 export const SCREENSHOT_DIR = join(process.cwd(), 'infra', 'reports', 'screenshots');
 
 export const DESKTOP = { width: 1280, height: 800 };
-/** A phone; at 200 % zoom a 1280 px window shows 640 CSS px, so this covers zoom as well. */
+/** A phone (narrower than 200 % zoom of a 1280 px window, which checkZoom covers on its own). */
 export const PHONE = { width: 390, height: 844 };
 
 /** axe-core's browser build, injected into each page under test. */
@@ -100,4 +100,34 @@ export async function tabTo(page: Page, selector: string, max = 40): Promise<voi
 /** The element that has the focus, as HTML (for assertions on where the focus went). */
 export async function focused(page: Page): Promise<string> {
   return (await page.evaluate('document.activeElement ? document.activeElement.outerHTML : ""')) as string;
+}
+
+/** A 1280 × 800 window at 200 % zoom: 640 × 400 CSS pixels (WCAG 1.4.4 Resize text, 1.4.10 Reflow). */
+export const ZOOM_200 = { width: 640, height: 400 };
+
+/**
+ * The page as a 1280 px window shows it at 200 % zoom: no sideways scrolling
+ * (`scrollWidth ≤ clientWidth`), every given control visible, enabled and wholly inside the
+ * 640 px width once scrolled to, zero axe violations; and a screenshot. Returns what was wrong.
+ */
+export async function checkZoom(page: Page, name: string, controls: Locator[]): Promise<string[]> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const problems: string[] = [];
+  await page.setViewportSize(ZOOM_200);
+  const { scrollWidth, clientWidth } = (await page.evaluate(
+    '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+  )) as { scrollWidth: number; clientWidth: number };
+  if (scrollWidth > clientWidth) problems.push(`${name} (200 %): scrolls sideways (scrollWidth ${scrollWidth} > clientWidth ${clientWidth})`);
+  for (const control of controls) {
+    await control.scrollIntoViewIfNeeded();
+    const box = await control.boundingBox();
+    const label = control.toString();
+    if (!(await control.isVisible()) || !box) problems.push(`${name} (200 %): ${label} is not visible`);
+    else if (box.x < 0 || box.x + box.width > clientWidth + 1) problems.push(`${name} (200 %): ${label} sticks out sideways (${box.x}–${box.x + box.width} of ${clientWidth})`);
+    if (!(await control.isEnabled())) problems.push(`${name} (200 %): ${label} is disabled`);
+  }
+  problems.push(...(await axeViolations(page)).map((violation) => `${name} (200 %): ${violation}`));
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-zoom200.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+  return problems;
 }

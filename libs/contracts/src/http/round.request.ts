@@ -76,3 +76,7 @@ export const listRoundsQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(500).optional(),
 });
 export type ListRoundsQuery = z.infer<typeof listRoundsQuerySchema>;
+
+/** Body of `PUT /api/v1/files/{fileId}/publication`: show the file on the public consultation page, or withdraw it. */
+export const stageFilePublicationRequestSchema = z.strictObject({ published: z.boolean() });
+export type StageFilePublicationRequest = z.infer<typeof stageFilePublicationRequestSchema>;

@@ -24,6 +24,7 @@ import { PublicComments1764111600000 } from '../migrations/1764111600000-public-
 import { OidcLogin1764112500000 } from '../migrations/1764112500000-oidc-login.js';
 import { Idempotency1764115200000 } from '../migrations/1764115200000-idempotency.js';
 import { InboundEvents1764118800000 } from '../migrations/1764118800000-inbound-events.js';
+import { StageFilePublication1764126000000 } from '../migrations/1764126000000-stage-file-publication.js';
 
 export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity, TenantEntity, LegislativeTermEntity, BodyEntity, PersonEntity, MembershipEntity, MeetingEntity, StageFileEntity];
 export const MIGRATIONS = [
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   OidcLogin1764112500000,
   Idempotency1764115200000,
   InboundEvents1764118800000,
+  StageFilePublication1764126000000,
   // (new migrations are appended here, in timestamp order; TypeORM runs them by timestamp)
 ];
 

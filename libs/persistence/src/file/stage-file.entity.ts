@@ -36,4 +36,11 @@ export class StageFileEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** When the file was published for the public consultation page; null while it is staff-only. */
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+
+  @Column({ name: 'published_by', type: 'text', nullable: true })
+  publishedBy!: string | null;
 }

@@ -30,6 +30,8 @@ export class StageFileRepository {
       content: file.content,
       createdBy: file.actor,
       createdAt: new Date(),
+      publishedAt: null,
+      publishedBy: null,
     };
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(StageFileEntity).insert(row);
@@ -69,7 +71,8 @@ export class StageFileRepository {
   ): Promise<(StageFileEntity & { sortKey: string })[]> {
     return (await this.dataSource.query(
       `SELECT "id", "tenant", "round_id" AS "roundId", "stage_key" AS "stageKey", "name", "media_type" AS "mediaType", "size", "sha512",
-              "created_by" AS "createdBy", "created_at" AS "createdAt", "created_at"::text AS "sortKey"
+              "created_by" AS "createdBy", "created_at" AS "createdAt", "published_at" AS "publishedAt", "published_by" AS "publishedBy",
+              "created_at"::text AS "sortKey"
        FROM "stage_file"
        WHERE "tenant" = $1 AND "round_id" = $2
          AND ($3::text IS NULL OR "stage_key" = $3)
@@ -77,6 +80,56 @@ export class StageFileRepository {
        ORDER BY "created_at", "id" LIMIT $6`,
       [tenant, roundId, options.stageKey ?? null, options.after?.sortKey ?? null, options.after?.id ?? null, options.limit],
     )) as (StageFileEntity & { sortKey: string })[];
+  }
+
+  /**
+   * Publishes a file for the public consultation page (or withdraws it), with an audit entry in the
+   * round's chain; a file already in that state is returned unchanged, without an entry.
+   * Null for an unknown file.
+   */
+  async setPublished(tenant: string, id: string, published: boolean, actor: string): Promise<StageFileEntity | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [current] = (await manager.query(
+        `SELECT "round_id" AS "roundId", "stage_key" AS "stageKey", "published_at" AS "publishedAt" FROM "stage_file" WHERE "tenant" = $1 AND "id" = $2 FOR UPDATE`,
+        [tenant, id],
+      )) as { roundId: string; stageKey: string; publishedAt: Date | null }[];
+      if (!current) return null;
+      if ((current.publishedAt !== null) !== published) {
+        const now = new Date();
+        await manager.query(`UPDATE "stage_file" SET "published_at" = $3, "published_by" = $4 WHERE "tenant" = $1 AND "id" = $2`, [
+          tenant,
+          id,
+          published ? now : null,
+          published ? actor : null,
+        ]);
+        await new AuditRepository(this.dataSource).append(manager, [
+          {
+            tenant,
+            chain: roundChain(current.roundId),
+            subjectType: 'round',
+            subjectId: current.roundId,
+            roundId: current.roundId,
+            action: published ? 'stage.file_published' : 'stage.file_withdrawn',
+            actor,
+            stageKey: current.stageKey,
+            details: { file: id },
+            occurredAt: now,
+          },
+        ]);
+      }
+      return manager.getRepository(StageFileEntity).findOneBy({ tenant, id });
+    });
+  }
+
+  /** The round's published files (for the public consultation page), oldest publication first; without content. */
+  async listPublished(tenant: string, roundId: string): Promise<StageFileEntity[]> {
+    return this.dataSource
+      .getRepository(StageFileEntity)
+      .createQueryBuilder('file')
+      .where('file.tenant = :tenant AND file.roundId = :roundId AND file.publishedAt IS NOT NULL', { tenant, roundId })
+      .orderBy('file.publishedAt', 'ASC')
+      .addOrderBy('file.id', 'ASC')
+      .getMany();
   }
 
   async find(tenant: string, id: string): Promise<StageFileEntity | null> {
