@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { memoized } from '../memo.util.js';
 
 export const CALENDAR_TIME_ZONE = 'Europe/Berlin';
 
@@ -72,13 +73,9 @@ export function foldLine(line: string): string {
   return parts.join('\r\n ');
 }
 
-function localDateTime(instant: string): string {
-  return DateTime.fromISO(instant).setZone(CALENDAR_TIME_ZONE).toFormat("yyyyMMdd'T'HHmmss");
-}
+const localDateTime = memoized((instant) => DateTime.fromISO(instant).setZone(CALENDAR_TIME_ZONE).toFormat("yyyyMMdd'T'HHmmss"));
 
-function utcDateTime(instant: string): string {
-  return DateTime.fromISO(instant).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
-}
+const utcDateTime = memoized((instant) => DateTime.fromISO(instant).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'"));
 
 /** The Europe/Berlin time zone definition (EU rules since 1996). */
 const VTIMEZONE = [
