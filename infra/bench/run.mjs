@@ -104,7 +104,7 @@ async function main() {
   const worker = new Child(
     'worker',
     join(ROOT, 'apps/worker/dist/main.js'),
-    { ...env, LOG_LEVEL: 'log', SMTP_URL: smtp.url, NOTIFICATION_DISPATCH_INTERVAL_MS: '100' },
+    { ...env, LOG_LEVEL: 'log', SMTP_URL: smtp.url, NOTIFICATION_DISPATCH_INTERVAL_MS: '100', WORKER_HTTP_PORT: String(await freePort()) },
     join(scratch, 'worker.log'),
     PROFILE,
   );
@@ -697,7 +697,7 @@ async function benchMemory(ctx) {
   };
 
   const roundQueue = `bench-memory-rounds-${randomUUID()}`;
-  const roundWorker = new Child('memory-worker', join(ROOT, 'apps/worker/dist/main.js'), { ...env, TEMPORAL_TASK_QUEUE: roundQueue }, join(scratch, 'memory-worker.log'));
+  const roundWorker = new Child('memory-worker', join(ROOT, 'apps/worker/dist/main.js'), { ...env, TEMPORAL_TASK_QUEUE: roundQueue, WORKER_HTTP_PORT: String(await freePort()) }, join(scratch, 'memory-worker.log'));
   let ours;
   try {
     await roundWorker.waitFor(/Ratsweg worker polling task queue/);

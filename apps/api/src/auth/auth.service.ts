@@ -12,7 +12,7 @@ import {
   verifyTotp,
 } from '@ratsweg/auth';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
-import { AuthRepository, type SessionRow, type UserRow } from '@ratsweg/persistence';
+import { AuthRepository, type ActiveMembership, type SessionRow, type UserRow } from '@ratsweg/persistence';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import type { Principal, Role } from './principal.js';
 import { SecurityAuditService } from './security-audit.service.js';
@@ -96,14 +96,15 @@ export class AuthService implements OnApplicationBootstrap {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) throw unauthorized();
     const live = await this.auth.findLiveSession(this.tenant, tokenHash(token));
     if (!live) throw unauthorized();
-    return this.principalFor(live.user, live.session);
+    return this.principalFor(live.user, live.session, live.memberships);
   }
 
-  async principalFor(user: UserRow, session?: SessionRow): Promise<Principal> {
+  /** `memberships`: those of the user's person today, when already read with the session (else read now). */
+  async principalFor(user: UserRow, session?: SessionRow, memberships?: ActiveMembership[]): Promise<Principal> {
     const roles = new Set<Role>(user.roles);
     const secretaryOf = new Set<string>();
     if (user.personId) {
-      for (const membership of await this.auth.activeMemberships(this.tenant, user.personId)) {
+      for (const membership of memberships ?? (await this.auth.activeMemberships(this.tenant, user.personId))) {
         if (membership.role === 'secretary') {
           secretaryOf.add(membership.bodyKey);
           roles.add('secretary');

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { memoized } from '../memo.util.js';
 
 export const CALENDAR_TIME_ZONE = 'Europe/Berlin';
 
@@ -46,13 +47,19 @@ export function escapeText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 }
 
+/** The UTF-8 length of one code point (a lone surrogate is written as U+FFFD: three octets). */
+function utf8Octets(character: string): number {
+  const code = character.codePointAt(0) ?? 0;
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+}
+
 /** Folds a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character. */
 export function foldLine(line: string): string {
   const parts: string[] = [];
   let current = '';
   let octets = 0;
   for (const character of line) {
-    const size = new TextEncoder().encode(character).length;
+    const size = utf8Octets(character);
     const limit = parts.length === 0 ? 75 : 74;
     if (octets + size > limit) {
       parts.push(current);
@@ -66,13 +73,9 @@ export function foldLine(line: string): string {
   return parts.join('\r\n ');
 }
 
-function localDateTime(instant: string): string {
-  return DateTime.fromISO(instant).setZone(CALENDAR_TIME_ZONE).toFormat("yyyyMMdd'T'HHmmss");
-}
+const localDateTime = memoized((instant) => DateTime.fromISO(instant).setZone(CALENDAR_TIME_ZONE).toFormat("yyyyMMdd'T'HHmmss"));
 
-function utcDateTime(instant: string): string {
-  return DateTime.fromISO(instant).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
-}
+const utcDateTime = memoized((instant) => DateTime.fromISO(instant).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'"));
 
 /** The Europe/Berlin time zone definition (EU rules since 1996). */
 const VTIMEZONE = [

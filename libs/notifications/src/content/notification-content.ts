@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { memoized } from '../memo.util.js';
 import type { LocalizedText, RoundAction, StageType } from '@ratsweg/domain';
 
 export type NotificationLocale = 'de' | 'en';
@@ -47,9 +48,14 @@ const OUTCOMES: Record<NotificationLocale, Record<string, string>> = {
 
 /** A date and time for people, in Europe/Berlin: "Dienstag, 24. März 2026, 17:00 Uhr". */
 export function formatLocal(instant: string, locale: NotificationLocale): string {
+  return formatLocalMemo(`${locale}|${instant}`);
+}
+
+const formatLocalMemo = memoized((key) => {
+  const [locale, instant] = key.split('|', 2) as [NotificationLocale, string];
   const local = DateTime.fromISO(instant).setZone('Europe/Berlin').setLocale(locale === 'de' ? 'de-DE' : 'en-GB');
   return locale === 'de' ? `${local.toFormat('cccc, d. LLLL yyyy, HH:mm')} Uhr` : local.toFormat("cccc d LLLL yyyy, HH:mm '(Berlin time)'");
-}
+});
 
 /** Subject and body of a notification, in the recipient's language, as plain text and HTML. */
 export function renderNotification(context: NotificationContext): NotificationContent {

@@ -11,6 +11,15 @@ import { composeDigests, type Digest } from './digest.util.js';
 import { postWebhook } from '../webhook/webhook-sender.js';
 
 const BATCH = 50;
+/** Notifications expanded per transaction: small enough that the first e-mails leave early. */
+const EXPAND_BATCH = 25;
+/** SMTP connections of the pooled transport. */
+const SMTP_CONNECTIONS = 5;
+/**
+ * E-mails leased and handed to the transport at most at once (nodemailer queues them for its
+ * connections); topped up with one lease statement once half of them are out.
+ */
+const SEND_WINDOW = BATCH;
 /** Webhook requests in flight at once; each waits at most 10 s, so a slow endpoint holds one slot, not the dispatcher. */
 const WEBHOOK_CONCURRENCY = 16;
 
@@ -42,7 +51,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
       this.transport = nodemailer.createTransport({
         url: config.SMTP_URL,
         pool: true,
-        maxConnections: 5,
+        maxConnections: SMTP_CONNECTIONS,
         connectionTimeout: 10_000,
         socketTimeout: 30_000,
         tls: { rejectUnauthorized: config.SMTP_TLS_REJECT_UNAUTHORIZED },
@@ -63,19 +72,69 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     this.transport?.close();
   }
 
-  /** One pass: expand what is pending, then send what is due. Returns the number of deliveries attempted. */
+  /**
+   * One pass: expand what is pending, and send what is due meanwhile. Returns the number of
+   * deliveries attempted. Expansion commits batch after batch; e-mails of a committed batch are
+   * leased (SKIP LOCKED) and sent while the next batch is expanded, up to SEND_WINDOW at once.
+   * Webhooks and digests follow the expansion, as before.
+   */
   async dispatchOnce(): Promise<number> {
-    while ((await this.outbox.expandPending(this.config.RATSWEG_TENANT, BATCH, (notification, recipient) => this.render(notification, recipient))) === BATCH) {
-      // keep expanding until the backlog is gone
+    const expanded = new Wakeup();
+    const room = new Wakeup();
+    let expanding = true;
+    const expansion = this.expandBacklog(() => expanded.notify()).finally(() => {
+      expanding = false;
+      expanded.notify();
+    });
+    const others = expansion.then(async () => (await this.dispatchWebhooks()) + (await this.dispatchDigests()));
+    // Settled at the end; held here so that a failed expansion is not an unhandled rejection meanwhile.
+    const othersOutcome = others.then(
+      (count) => ({ count }),
+      (error: unknown) => ({ error }),
+    );
+    const inFlight = new Set<Promise<void>>();
+    let attempted = 0;
+    try {
+      while (!this.stopped) {
+        const nextBatch = expanded.next();
+        const stillExpanding = expanding;
+        const wanted = SEND_WINDOW - inFlight.size;
+        const due = await this.outbox.claimDue('email', wanted, this.config.NOTIFICATION_LEASE_MS, this.config.RATSWEG_TENANT);
+        attempted += due.length;
+        for (const delivery of due) {
+          const sending: Promise<void> = this.send(delivery)
+            .catch((error: unknown) => this.logger.warn(`Delivery ${delivery.idempotencyKey} not recorded: ${error instanceof Error ? error.message : String(error)}`))
+            .finally(() => {
+              inFlight.delete(sending);
+              room.notify();
+            });
+          inFlight.add(sending);
+        }
+        if (due.length === wanted) {
+          // Perhaps more are due: lease the next ones when half of the window is free.
+          while (inFlight.size > SEND_WINDOW / 2 && !this.stopped) await room.next();
+        } else if (stillExpanding) {
+          await nextBatch; // nothing more due until the next expansion batch commits
+        } else if (inFlight.size > 0) {
+          await Promise.all(inFlight);
+        } else if (due.length === 0) {
+          break;
+        }
+      }
+    } finally {
+      await Promise.all(inFlight);
     }
-    let attempted = await this.dispatchWebhooks();
-    attempted += await this.dispatchDigests();
-    for (;;) {
-      if (this.stopped) return attempted;
-      const due = await this.outbox.claimDue('email', BATCH, this.config.NOTIFICATION_LEASE_MS, this.config.RATSWEG_TENANT);
-      if (due.length === 0) return attempted;
-      attempted += due.length;
-      await Promise.all(due.map((delivery) => this.send(delivery)));
+    const outcome = await othersOutcome;
+    if ('error' in outcome) throw outcome.error;
+    return attempted + outcome.count;
+  }
+
+  /** Expands the backlog batch by batch, telling `committed` after each batch. */
+  private async expandBacklog(committed: () => void): Promise<void> {
+    while (!this.stopped) {
+      const count = await this.outbox.expandPending(this.config.RATSWEG_TENANT, EXPAND_BATCH, (notification, recipient) => this.render(notification, recipient));
+      if (count > 0) committed();
+      if (count < EXPAND_BATCH) return;
     }
   }
 
@@ -252,4 +311,19 @@ function calendarPart(delivery: DueDelivery): Partial<SendMailOptions> {
   const filename = calendarAttachmentName(method, delivery.locale === 'en' ? 'en' : 'de');
   if (method === 'REQUEST') return { icalEvent: { method, filename, content: delivery.ics } };
   return { attachments: [{ filename, content: delivery.ics, contentType: `text/calendar; charset=utf-8; method=${method}` }] };
+}
+
+/** Wakes whoever waits for the next event (a committed batch, a finished send); none is missed once `next()` was called. */
+class Wakeup {
+  private waiters: (() => void)[] = [];
+
+  next(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
 }

@@ -35,6 +35,13 @@ export interface SessionRow {
   expiresAt: Date;
 }
 
+/** A membership of a user's linked person that holds today. */
+export interface ActiveMembership {
+  bodyId: string;
+  bodyKey: string;
+  role: string;
+}
+
 export interface ApiKeyRow {
   id: string;
   tenant: string;
@@ -196,12 +203,12 @@ export class AuthRepository {
   }
 
   /** The person's memberships today, with the key of each body: they make a user secretary or member. */
-  async activeMemberships(tenant: string, personId: string): Promise<{ bodyId: string; bodyKey: string; role: string }[]> {
+  async activeMemberships(tenant: string, personId: string): Promise<ActiveMembership[]> {
     return (await this.dataSource.query(
       `SELECT m."body_id" AS "bodyId", b."key" AS "bodyKey", m."role" FROM "membership" m JOIN "body" b ON b."tenant" = m."tenant" AND b."id" = m."body_id"
        WHERE m."tenant" = $1 AND m."person_id" = $2 AND m."start_date" <= current_date AND (m."end_date" IS NULL OR m."end_date" >= current_date)`,
       [tenant, personId],
-    )) as { bodyId: string; bodyKey: string; role: string }[];
+    )) as ActiveMembership[];
   }
 
   // ── sessions ───────────────────────────────────────────────────────────────
@@ -215,19 +222,27 @@ export class AuthRepository {
     return rows[0] as SessionRow;
   }
 
-  /** A live session by the hash of its token, with its user; null if unknown, expired, revoked or of another tenant. */
-  async findLiveSession(tenant: string, tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | null> {
+  /**
+   * A live session by the hash of its token, with its user and the user's linked person's
+   * memberships on today's date (one query: the bearer check of every request); null if
+   * unknown, expired, revoked or of another tenant.
+   */
+  async findLiveSession(tenant: string, tokenHash: string): Promise<{ session: SessionRow; user: UserRow; memberships: ActiveMembership[] } | null> {
     const rows = (await this.dataSource.query(
       `SELECT s."id" AS "sessionId", s."method", s."mfa_pending" AS "mfaPending", s."created_at" AS "sessionCreatedAt", s."expires_at" AS "expiresAt",
-              ${userColumns('u.')}
+              ${userColumns('u.')},
+              (SELECT COALESCE(json_agg(json_build_object('bodyId', m."body_id", 'bodyKey', b."key", 'role', m."role")), '[]'::json)
+               FROM "membership" m JOIN "body" b ON b."tenant" = m."tenant" AND b."id" = m."body_id"
+               WHERE m."tenant" = u."tenant" AND m."person_id" = u."person_id" AND m."start_date" <= current_date
+                 AND (m."end_date" IS NULL OR m."end_date" >= current_date)) AS "activeMemberships"
        FROM "auth_session" s JOIN "app_user" u ON u."tenant" = s."tenant" AND u."id" = s."user_id"
        WHERE s."tenant" = $1 AND s."token_hash" = $2 AND s."revoked_at" IS NULL AND s."expires_at" > now() AND NOT u."disabled"`,
       [tenant, tokenHash],
-    )) as (UserRow & { sessionId: string; method: 'password' | 'oidc'; mfaPending: boolean; sessionCreatedAt: Date; expiresAt: Date })[];
+    )) as (UserRow & { sessionId: string; method: 'password' | 'oidc'; mfaPending: boolean; sessionCreatedAt: Date; expiresAt: Date; activeMemberships: ActiveMembership[] })[];
     const row = rows[0];
     if (!row) return null;
-    const { sessionId, method, mfaPending, sessionCreatedAt, expiresAt, ...user } = row;
-    return { session: { id: sessionId, tenant, userId: user.id, method, mfaPending, createdAt: sessionCreatedAt, expiresAt }, user };
+    const { sessionId, method, mfaPending, sessionCreatedAt, expiresAt, activeMemberships, ...user } = row;
+    return { session: { id: sessionId, tenant, userId: user.id, method, mfaPending, createdAt: sessionCreatedAt, expiresAt }, user, memberships: activeMemberships };
   }
 
   async completeSessionMfa(tenant: string, sessionId: string): Promise<void> {

@@ -150,6 +150,10 @@ export class OutboxRepository {
   /**
    * Expands pending notifications into deliveries. Recipients are resolved now, from the
    * directory: members of a body on today's date (Europe/Berlin), never those whose membership ended.
+   *
+   * One transaction per batch, with the statements batched: recipients resolved once per
+   * audience (and round, for its administrator), the preferences of all recipients in one query,
+   * all delivery rows of the batch in one INSERT, the notifications marked expanded in one UPDATE.
    */
   async expandPending(tenant: string, limit: number, render: (notification: NotificationRow, recipient: Recipient) => RenderedDelivery[]): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
@@ -158,69 +162,101 @@ export class OutboxRepository {
          FROM "notification" WHERE "tenant" = $2 AND "status" = 'pending' ORDER BY "created_at", "id" LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit, tenant],
       )) as NotificationRow[];
+      if (rows.length === 0) return 0;
+      // The same audience (of the same round, for its administrator) has the same recipients within the batch.
+      const resolved = new Map<string, Recipient[]>();
+      const recipientsOf: Recipient[][] = [];
       for (const notification of rows) {
-        const recipients = await this.resolve(manager, notification);
-        // Preferences: an opted-out kind gets no e-mail (the inbox entry stays); digest mode defers e-mails.
-        // A user account linked to a person follows that person's preferences.
-        const preferenceKey = (recipient: Recipient) => (recipient.personId ? `person:${recipient.personId}` : recipient.id);
-        const preferences = await NotificationPreferenceRepository.forRecipients(manager, notification.tenant, recipients.map(preferenceKey));
-        for (const recipient of recipients) {
+        const key = resolutionKey(notification);
+        let recipients = resolved.get(key);
+        if (!recipients) {
+          recipients = await this.resolve(manager, notification);
+          resolved.set(key, recipients);
+        }
+        recipientsOf.push(recipients);
+      }
+      // Preferences: an opted-out kind gets no e-mail (the inbox entry stays); digest mode defers e-mails.
+      // A user account linked to a person follows that person's preferences.
+      const preferenceKey = (recipient: Recipient) => (recipient.personId ? `person:${recipient.personId}` : recipient.id);
+      const preferences = await NotificationPreferenceRepository.forRecipients(manager, tenant, [...new Set(recipientsOf.flat().map(preferenceKey))]);
+      const subscriptions = new Map<string, { id: string; url: string }[]>();
+      const deliveries: DeliveryInsert[] = [];
+      const digests: { key: string; at: string }[] = [];
+      for (const [index, notification] of rows.entries()) {
+        for (const recipient of recipientsOf[index] ?? []) {
           const preference = preferences.get(preferenceKey(recipient));
           for (const delivery of render(notification, recipient)) {
             if (isOptedOut(preference, notification.kind, delivery.channel)) continue;
             const key = `${notification.roundId}:${notification.stageKey ?? '-'}:${notification.kind}:${recipient.id}:${notification.occurrence}:${delivery.channel}`;
-            const sent = delivery.channel === 'inbox';
-            await manager.query(
-              `INSERT INTO "delivery" ("tenant", "notification_id", "channel", "recipient", "address", "locale", "idempotency_key", "message_id",
-                 "subject", "body_text", "body_html", "ics", "status", "sent_at")
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT ("idempotency_key") DO NOTHING`,
-              [
-                notification.tenant,
-                notification.id,
-                delivery.channel,
-                recipient.id,
-                delivery.channel === 'email' ? recipient.email : null,
-                recipient.locale,
-                key,
-                messageIdFor(key, notification.tenant),
-                delivery.subject,
-                delivery.text,
-                delivery.html,
-                delivery.ics ?? null,
-                sent ? 'sent' : 'pending',
-                sent ? new Date() : null,
-              ],
-            );
+            deliveries.push({
+              tenant: notification.tenant,
+              notification_id: notification.id,
+              channel: delivery.channel,
+              recipient: recipient.id,
+              address: delivery.channel === 'email' ? recipient.email : null,
+              locale: recipient.locale,
+              idempotency_key: key,
+              message_id: messageIdFor(key, notification.tenant),
+              subject: delivery.subject,
+              body_text: delivery.text,
+              body_html: delivery.html,
+              ics: delivery.ics ?? null,
+              sent: delivery.channel === 'inbox',
+            });
             // Digest mode: the e-mail waits (pending) for the next 07:00 Europe/Berlin and goes out
             // combined with the recipient's other due digest e-mails (NotificationDigestRepository).
             const digestAt = digestSendAt(preference, notification.kind, delivery.channel, new Date());
-            if (digestAt) {
-              await manager.query(`UPDATE "delivery" SET "digest" = true, "next_attempt_at" = $2 WHERE "idempotency_key" = $1 AND "attempts" = 0 AND "status" = 'pending'`, [key, digestAt]);
-            }
+            if (digestAt) digests.push({ key, at: digestAt.toISOString() });
           }
         }
         // --- webhooks: one delivery per change and subscription (the key leaves out the audience,
         // so the notifications of one change for several audiences collapse into one event) ---
-        for (const subscription of await WebhookSubscriptionRepository.activeFor(manager, notification.tenant, notification.kind)) {
+        let active = subscriptions.get(notification.kind);
+        if (!active) {
+          active = await WebhookSubscriptionRepository.activeFor(manager, tenant, notification.kind);
+          subscriptions.set(notification.kind, active);
+        }
+        for (const subscription of active) {
           const key = `${notification.roundId}:${notification.stageKey ?? '-'}:${notification.kind}:webhook:${subscription.id}:${notification.occurrence}`;
-          await manager.query(
-            `INSERT INTO "delivery" ("tenant", "notification_id", "channel", "recipient", "address", "idempotency_key", "message_id", "subject", "body_text", "body_html")
-             VALUES ($1, $2, 'webhook', $3, $4, $5, $6, $7, $8, '') ON CONFLICT ("idempotency_key") DO NOTHING`,
-            [
-              notification.tenant,
-              notification.id,
-              `webhook:${subscription.id}`,
-              subscription.url,
-              key,
-              messageIdFor(key, notification.tenant),
-              notification.kind,
-              JSON.stringify(toWebhookCloudEvent(notification, key)),
-            ],
-          );
+          deliveries.push({
+            tenant: notification.tenant,
+            notification_id: notification.id,
+            channel: 'webhook',
+            recipient: `webhook:${subscription.id}`,
+            address: subscription.url,
+            locale: 'de',
+            idempotency_key: key,
+            message_id: messageIdFor(key, notification.tenant),
+            subject: notification.kind,
+            body_text: JSON.stringify(toWebhookCloudEvent(notification, key)),
+            body_html: '',
+            ics: null,
+            sent: false,
+          });
         }
         // --- end webhooks ---
-        await manager.query(`UPDATE "notification" SET "status" = 'expanded', "expanded_at" = now() WHERE "id" = $1`, [notification.id]);
       }
+      for (let from = 0; from < deliveries.length; from += INSERT_CHUNK) {
+        await manager.query(
+          `INSERT INTO "delivery" ("tenant", "notification_id", "channel", "recipient", "address", "locale", "idempotency_key", "message_id",
+             "subject", "body_text", "body_html", "ics", "status", "sent_at")
+           SELECT d."tenant", d."notification_id", d."channel", d."recipient", d."address", d."locale", d."idempotency_key", d."message_id",
+             d."subject", d."body_text", d."body_html", d."ics", CASE WHEN d."sent" THEN 'sent' ELSE 'pending' END, CASE WHEN d."sent" THEN now() END
+           FROM jsonb_to_recordset($1::jsonb) AS d("tenant" text, "notification_id" uuid, "channel" text, "recipient" text, "address" text, "locale" text,
+             "idempotency_key" text, "message_id" text, "subject" text, "body_text" text, "body_html" text, "ics" text, "sent" boolean)
+           ON CONFLICT ("idempotency_key") DO NOTHING`,
+          [JSON.stringify(deliveries.slice(from, from + INSERT_CHUNK))],
+        );
+      }
+      if (digests.length > 0) {
+        await manager.query(
+          `UPDATE "delivery" d SET "digest" = true, "next_attempt_at" = x."at"
+           FROM jsonb_to_recordset($1::jsonb) AS x("key" text, "at" timestamptz)
+           WHERE d."idempotency_key" = x."key" AND d."attempts" = 0 AND d."status" = 'pending'`,
+          [JSON.stringify(digests)],
+        );
+      }
+      await manager.query(`UPDATE "notification" SET "status" = 'expanded', "expanded_at" = now() WHERE "id" = ANY($1::uuid[])`, [rows.map((row) => row.id)]);
       return rows.length;
     });
   }
@@ -247,27 +283,27 @@ export class OutboxRepository {
    * worker has taken the delivery over in the meantime, its state is not touched.
    */
   async markSent(id: string, attempts?: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE "delivery" SET "status" = 'sent', "sent_at" = now(), "last_error" = NULL
-         WHERE "id" = $1 AND "status" <> 'sent' AND ($2::int IS NULL OR "attempts" = $2)`,
-        [id, attempts ?? null],
-      );
-      await manager.query(`INSERT INTO "delivery_attempt" ("delivery_id", "outcome") VALUES ($1, 'sent')`, [id]);
-    });
+    // One statement (atomic on its own): the state and the attempt row in one round trip.
+    await this.dataSource.query(
+      `WITH "marked" AS (
+         UPDATE "delivery" SET "status" = 'sent', "sent_at" = now(), "last_error" = NULL
+         WHERE "id" = $1 AND "status" <> 'sent' AND ($2::int IS NULL OR "attempts" = $2))
+       INSERT INTO "delivery_attempt" ("delivery_id", "outcome") VALUES ($1, 'sent')`,
+      [id, attempts ?? null],
+    );
   }
 
   /** Records a failed attempt; `retryAt` undefined means it is given up (status failed). */
   async markFailed(id: string, error: string, retryAt?: Date, attempts?: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      // Never turns a delivery that another worker has sent (or re-leased) back into pending or failed.
-      await manager.query(
-        `UPDATE "delivery" SET "status" = $2, "next_attempt_at" = COALESCE($3, "next_attempt_at"), "last_error" = $4
-         WHERE "id" = $1 AND "status" <> 'sent' AND ($5::int IS NULL OR "attempts" = $5)`,
-        [id, retryAt ? 'pending' : 'failed', retryAt ?? null, error.slice(0, 2000), attempts ?? null],
-      );
-      await manager.query(`INSERT INTO "delivery_attempt" ("delivery_id", "outcome", "error") VALUES ($1, 'error', $2)`, [id, error.slice(0, 2000)]);
-    });
+    // Never turns a delivery that another worker has sent (or re-leased) back into pending or failed.
+    // One statement (atomic on its own): the state and the attempt row in one round trip.
+    await this.dataSource.query(
+      `WITH "marked" AS (
+         UPDATE "delivery" SET "status" = $2, "next_attempt_at" = COALESCE($3::timestamptz, "next_attempt_at"), "last_error" = $4
+         WHERE "id" = $1 AND "status" <> 'sent' AND ($5::int IS NULL OR "attempts" = $5))
+       INSERT INTO "delivery_attempt" ("delivery_id", "outcome", "error") VALUES ($1, 'error', $4)`,
+      [id, retryAt ? 'pending' : 'failed', retryAt ?? null, error.slice(0, 2000), attempts ?? null],
+    );
   }
 
   /** The embedded default without SMTP: mail kept in a local mailbox (once per Message-ID). */
@@ -340,6 +376,36 @@ export class OutboxRepository {
     }
     return false;
   }
+}
+
+/** Delivery rows written by one INSERT of an expansion batch; more go in several. */
+const INSERT_CHUNK = 500;
+
+interface DeliveryInsert {
+  tenant: string;
+  notification_id: string;
+  channel: DeliveryChannel;
+  recipient: string;
+  address: string | null;
+  locale: string;
+  idempotency_key: string;
+  message_id: string;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  ics: string | null;
+  /** Inbox entries are delivered by being written. */
+  sent: boolean;
+}
+
+/**
+ * What the recipients of a notification depend on: its audience and the stage's body; for the
+ * audience `administrator` also the round (whose starter it is) and the change's other audiences.
+ */
+function resolutionKey(notification: NotificationRow): string {
+  const body = notification.payload.stage?.body ?? '';
+  if (notification.audience !== 'administrator') return `${notification.audience}|${body}`;
+  return `administrator|${notification.roundId}|${body}|${(notification.payload.audiences ?? []).join(',')}`;
 }
 
 /**

@@ -69,4 +69,16 @@ describe('escapeText and foldLine', () => {
     for (const line of folded.split('\r\n ')) expect(Buffer.from(line, 'utf8').toString('utf8')).not.toContain('\uFFFD');
     expect(folded.split('\r\n ').join('')).toBe(`SUMMARY:${'ä'.repeat(60)}`);
   });
+
+  it('should fold lines of one-, two-, three- and four-octet characters at 75 octets (74 after the folding space)', () => {
+    const line = `DESCRIPTION:${'aä€😀'.repeat(40)}`;
+    const parts = foldLine(line).split('\r\n ');
+    expect(parts.join('')).toBe(line);
+    for (const [index, part] of parts.entries()) expect(Buffer.byteLength(part, 'utf8')).toBeLessThanOrEqual(index === 0 ? 75 : 74);
+    // Full lines: the next character would not have fitted.
+    for (const [index, part] of parts.slice(0, -1).entries()) {
+      const next = [...(parts[index + 1] as string)][0] as string;
+      expect(Buffer.byteLength(part + next, 'utf8')).toBeGreaterThan(index === 0 ? 75 : 74);
+    }
+  });
 });
