@@ -39,6 +39,15 @@ const PROFILE = args.ci
   : { name: 'full', rounds: 200, temporalOutageS: 30, postgresOutageS: 10, smtpOutageS: 60, killedWorkerDownS: 5 };
 if (args.rounds) PROFILE.rounds = Number(args.rounds);
 
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message) => console.warn(message),
+  error: (message) => console.error(message),
+};
+
 const log = (line) => console.log(`[drills ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const work = mkdtempSync(join(tmpdir(), 'ratsweg-drills-'));
@@ -46,6 +55,22 @@ const logDir = join(work, 'logs');
 mkdirSync(logDir, { recursive: true });
 const cleanups = [];
 let exitCode = 0;
+
+async function cleanUp() {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything the drills started (logs kept in ${logDir})`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
 
 try {
   const startedAt = new Date();
@@ -116,6 +141,7 @@ try {
   context.token = await login(apis[0].url, admin);
   log(`ready after ${Math.round((Date.now() - t0) / 1000)} s`);
 
+  const commit = gitCommit();
   const only = args.only ? new Set(args.only.split(',').map((id) => id.trim().toUpperCase())) : undefined;
   const results = {};
   for (const scenario of SCENARIOS) {
@@ -128,6 +154,7 @@ try {
     } catch (error) {
       result = { pending: false, error: error instanceof Error ? error.stack : String(error) };
     }
+    result.commit = commit;
     result.durationSeconds = Math.round((Date.now() - began) / 1000);
     result.unexpectedProcessExits = [...apis, ...workers].flatMap((process) => process.unexpectedExits.map((exit) => ({ process: process.name, ...exit })));
     for (const process of [...apis, ...workers]) process.unexpectedExits = [];
@@ -141,7 +168,7 @@ try {
 
   const report = {
     variant: PROFILE.name,
-    commit: gitCommit(),
+    commit,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     durationSeconds: Math.round((Date.now() - t0) / 1000),
@@ -172,13 +199,7 @@ try {
   console.error(error);
   console.error(`process logs: ${logDir}`);
 } finally {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  await cleanUp();
   if (exitCode === 0 && !args['keep-logs']) rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);
@@ -277,12 +298,3 @@ function markdown(report) {
   }
   return lines.join('\n') + '\n';
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message) => console.warn(message),
-  error: (message) => console.error(message),
-};

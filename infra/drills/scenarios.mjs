@@ -61,7 +61,7 @@ class Drill {
   }
 
   async request(method, path, body, key, apiIndex) {
-    const api = this.ctx.apis[apiIndex ?? this.api++ % this.ctx.apis.length];
+    const api = this.ctx.apis[(apiIndex ?? this.api++) % this.ctx.apis.length];
     let status = 0;
     let json;
     let replayed = false;
@@ -346,7 +346,8 @@ class Drill {
     await this.uploadTemplate();
     this.deciding = this.decideWhileRunning();
     const starting = this.startAll();
-    const faultResult = await fault(this);
+    // A start that fails for good ends the drill at once instead of leaving the fault waiting.
+    const faultResult = await Promise.race([fault(this), starting.then(() => new Promise(() => undefined))]);
     const recovery = this.catchUpSeconds(faultResult.faultEndedAt);
     await starting;
     const recoverySeconds = await recovery;
@@ -375,16 +376,19 @@ export const SCENARIOS = [
       const figures = await drill.drive(async () => {
         // Reminders fall due 15 s after each stage opens: kill once some of them have gone out.
         await drill.untilStarted(1);
+        let unsent = 0;
+        let reminders = [];
         for (;;) {
-          const emails = await drill.emailsOfRounds();
-          const reminders = emails.filter((email) => email.kind === 'reminder.due');
-          const sent = reminders.filter((email) => email.status === 'sent').length;
-          if (reminders.length >= drill.count * 0.2 && sent < reminders.length) break;
+          reminders = (await drill.emailsOfRounds()).filter((email) => email.kind === 'reminder.due');
+          unsent = reminders.filter((email) => email.status !== 'sent').length;
+          if (reminders.length >= drill.count * 0.2) break;
           await sleep(100);
         }
         const killedAt = Date.now();
         await ctx.workers[0].stop('SIGKILL');
-        drill.notes.push(`worker-1 killed (SIGKILL) ${Math.round((killedAt - drill.startsBegan) / 1000)} s after the first start, while reminders were being sent; restarted ${ctx.profile.killedWorkerDownS} s later`);
+        drill.notes.push(
+          `worker-1 killed (SIGKILL) ${Math.round((killedAt - drill.startsBegan) / 1000)} s after the first start, when ${reminders.length} reminders had fallen due (${unsent} of them not yet sent) and other rounds' stages were still open; restarted ${ctx.profile.killedWorkerDownS} s later`,
+        );
         await restartWhenDown(ctx.workers[0], ctx.profile.killedWorkerDownS * 1000);
         return { faultEndedAt: killedAt };
       });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_NAMESPACE, SEARCH_ATTRIBUTES } from '@ratsweg/contracts';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
-import { freePort } from '../testing/free-port.mjs';
+import { createServer } from 'node:net';
 import { ratswegCacheDir } from './temporal-cli.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,6 +26,23 @@ export const TEMPORAL_SERVER_VERSIONS = ['v1.29.1', 'v1.29.0', 'v1.28.1'];
 const SQL_PLUGIN = 'postgres12';
 /** Schemas embedded in temporal-sql-tool (go.temporal.io/server/schema). */
 const SCHEMAS = { default: 'postgresql/v12/temporal', visibility: 'postgresql/v12/visibility' };
+
+/**
+ * A free TCP port on 127.0.0.1 below 32768: the schema stores membership ports in a `smallint`
+ * column (cluster_membership.rpc_port), so the kernel's ephemeral ports (32768 and up) do not fit.
+ */
+export async function freeServerPort() {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port between 20000 and 32000 on 127.0.0.1');
+}
 
 /** Search-attribute types of the operator API (temporal.api.enums.v1.IndexedValueType). */
 const INDEXED_VALUE_TYPE = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
@@ -170,16 +187,16 @@ export async function startTemporalServer(options = {}) {
   const db = await setupTemporalDatabases(options.db, log);
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const ports = {
-    TEMPORAL_SERVER_FRONTEND_PORT: options.port ?? (await freePort()),
-    TEMPORAL_SERVER_FRONTEND_HTTP_PORT: await freePort(),
-    TEMPORAL_SERVER_FRONTEND_MEMBERSHIP_PORT: await freePort(),
-    TEMPORAL_SERVER_HISTORY_PORT: await freePort(),
-    TEMPORAL_SERVER_HISTORY_MEMBERSHIP_PORT: await freePort(),
-    TEMPORAL_SERVER_MATCHING_PORT: await freePort(),
-    TEMPORAL_SERVER_MATCHING_MEMBERSHIP_PORT: await freePort(),
-    TEMPORAL_SERVER_WORKER_PORT: await freePort(),
-    TEMPORAL_SERVER_WORKER_MEMBERSHIP_PORT: await freePort(),
-    TEMPORAL_SERVER_METRICS_PORT: await freePort(),
+    TEMPORAL_SERVER_FRONTEND_PORT: options.port ?? (await freeServerPort()),
+    TEMPORAL_SERVER_FRONTEND_HTTP_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_FRONTEND_MEMBERSHIP_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_HISTORY_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_HISTORY_MEMBERSHIP_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_MATCHING_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_MATCHING_MEMBERSHIP_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_WORKER_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_WORKER_MEMBERSHIP_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_METRICS_PORT: await freeServerPort(),
   };
   const env = {
     ...process.env,
