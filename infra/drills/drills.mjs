@@ -223,7 +223,7 @@ function failuresOf(result) {
 
 function summary(result) {
   if (result.pending) return result.reason ?? '';
-  return `rounds ${result.roundsCompleted}/${result.roundsStarted}, decisions ${result.decisionsAccepted} (lost ${result.decisionsLost}), mails ${result.notificationsDelivered}/${result.notificationsExpected} (dup ${result.notificationsDuplicated}), recovery ${result.recoverySeconds} s`;
+  return `rounds ${result.roundsCompleted}/${result.roundsStarted}, decisions ${result.decisionsAccepted} (lost ${result.decisionsLost}), mails ${result.notificationsDelivered}/${result.notificationsExpected} (duplicated ${result.notificationsDuplicated}, same Message-ID again ${result.notificationsResentSameMessageId}), recovery ${result.recoverySeconds} s`;
 }
 
 async function login(base, admin) {
@@ -266,7 +266,18 @@ async function serverVersion(db) {
 }
 
 function markdown(report) {
-  const columns = ['roundsStarted', 'roundsCompleted', 'roundsLost', 'decisionsAccepted', 'decisionsLost', 'notificationsExpected', 'notificationsDelivered', 'notificationsDuplicated', 'recoverySeconds'];
+  const columns = [
+    'roundsStarted',
+    'roundsCompleted',
+    'roundsLost',
+    'decisionsAccepted',
+    'decisionsLost',
+    'notificationsExpected',
+    'notificationsDelivered',
+    'notificationsDuplicated',
+    'notificationsResentSameMessageId',
+    'recoverySeconds',
+  ];
   const lines = [
     `# Fault drills (${report.variant})`,
     '',

@@ -208,7 +208,7 @@ class Drill {
 
   async emailsOfRounds() {
     const { rows } = await this.ctx.db.query(
-      `SELECT n.round_id, n.kind, d.message_id, d.status, d.created_at FROM delivery d JOIN notification n ON n.id = d.notification_id
+      `SELECT n.round_id, n.kind, d.address, d.message_id, d.status, d.created_at FROM delivery d JOIN notification n ON n.id = d.notification_id
         WHERE d.channel = 'email' AND n.round_id = ANY($1::uuid[])`,
       [this.ids],
     );
@@ -309,6 +309,15 @@ class Drill {
       return kinds.join() !== [...EXPECTED_KINDS].sort().join();
     });
     const received = emails.map((email) => this.ctx.smtp.received.get(email.message_id) ?? 0);
+    // What a recipient would see twice: one notification (round, kind, address) arriving as more
+    // than one message. The same message again (same Message-ID) is SMTP's at-least-once window —
+    // a worker killed after the server accepted it, before `sent` was saved — and counted apart.
+    const messagesPerNotification = new Map();
+    for (const email of emails) {
+      if (!this.ctx.smtp.received.has(email.message_id)) continue;
+      const key = `${email.round_id} ${email.kind} ${email.address}`;
+      messagesPerNotification.set(key, (messagesPerNotification.get(key) ?? 0) + 1);
+    }
     const retried = this.rounds.filter((round) => round?.failedAttempts > 0);
     this.checks.push({
       name: 'every round has exactly its notifications in the outbox (opened, reminder, completed)',
@@ -333,7 +342,8 @@ class Drill {
       notificationsExpected: ids.length * EXPECTED_KINDS.length,
       notificationsInOutbox: emails.length,
       notificationsDelivered: received.filter((count) => count > 0).length,
-      notificationsDuplicated: received.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+      notificationsDuplicated: [...messagesPerNotification.values()].reduce((sum, count) => sum + count - 1, 0),
+      notificationsResentSameMessageId: received.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
       http: this.http,
       checks: this.checks,
       notes: this.notes,
