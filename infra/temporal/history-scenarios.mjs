@@ -120,4 +120,18 @@ export const SCENARIOS = [
       return handle;
     },
   },
+  {
+    // Since v0.3.0 (patch record-meeting-of-pending-stage): meetings set while their stages wait are recorded at once.
+    name: 'beschlussvorlage-meetings-before-stages',
+    async run(client, taskQueue) {
+      const handle = await start(client, taskQueue, template('beschlussvorlage'), { meetings: { fachausschuss: inAnHour() } });
+      await handle.signal(meetingRescheduledSignal, { meeting: 'hauptausschuss', start: inAnHour(), actor: 'ris' });
+      await decide(handle, 'vorlage', 'completed');
+      await handle.signal(meetingRescheduledSignal, { meeting: 'rat', start: new Date(Date.now() + 7_200_000).toISOString(), actor: 'ris' });
+      await decide(handle, 'fachausschuss', 'approved');
+      await decide(handle, 'hauptausschuss', 'approved');
+      await decide(handle, 'ratsbeschluss', 'approved');
+      return handle;
+    },
+  },
 ];

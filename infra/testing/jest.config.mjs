@@ -4,6 +4,8 @@ export default {
   rootDir: '../..',
   testMatch: ['<rootDir>/{apps,libs,workflows}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Released workflow code extracted by infra/temporal/released-bundle.mjs: not part of this run's modules.
+  modulePathIgnorePatterns: ['<rootDir>/.data/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

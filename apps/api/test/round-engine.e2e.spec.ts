@@ -238,6 +238,33 @@ describe('the round engine over HTTP (real Temporal, second-scale durations)', (
     expect(unknown.status).toBe(404);
   });
 
+  it('should show a meeting set for a stage that is not open yet right away, and bind the stage to it when it opens', async () => {
+    const id = await startRound(system, {
+      templateKey: 'beschlussvorlage',
+      templateVersion: 1,
+      title: 'Sitzung vorab',
+      meetings: { fachausschuss: '2030-03-26T16:00:00Z' },
+    });
+    const before = (await system.request('GET', `/api/v1/rounds/${id}`)).body;
+    expect(stageOf(before, 'hauptausschuss').status).toBe('pending');
+
+    const set = await system.request('PUT', `/api/v1/rounds/${id}/meetings/hauptausschuss`, { start: '2030-04-16T15:00:00Z' });
+    expect(set.status).toBe(202);
+    // No other change of the round follows: the meeting alone reaches the read model.
+    const round = await roundWhen(system, id, (body) => body.meetings.hauptausschuss === '2030-04-16T15:00:00.000Z', 15_000);
+    expect(round.meetings).toEqual({ fachausschuss: '2030-03-26T16:00:00.000Z', hauptausschuss: '2030-04-16T15:00:00.000Z' });
+    expect(stageOf(round, 'vorlage').status).toBe('open');
+    expect(stageOf(round, 'hauptausschuss').status).toBe('pending');
+
+    await system.request('POST', `/api/v1/rounds/${id}/stages/vorlage/decision`, { outcome: 'completed' });
+    const committee = await system.request('POST', `/api/v1/rounds/${id}/stages/fachausschuss/decision`, { outcome: 'approved' });
+    expect(stageOf(committee.body, 'hauptausschuss')).toMatchObject({
+      status: 'open',
+      deadline: '2030-04-16T15:00:00.000Z',
+      meeting: { key: 'hauptausschuss', start: '2030-04-16T15:00:00.000Z' },
+    });
+  });
+
   it('should cancel a running round with its reason and refuse further commands', async () => {
     const id = await startRound(system, { templateKey: 'kurzverfahren', title: 'Abgebrochen' });
     const cancelled = await system.request('POST', `/api/v1/rounds/${id}/cancel`, { reason: 'Antrag zurückgezogen' });

@@ -12,12 +12,20 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { RoundRecorder } from './round-recorder.js';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 1_000;
+
+/**
+ * Since v0.3.0 a meeting set for a stage that is not open yet is recorded at once; before, the
+ * read model showed it only with the round's next change. Runs begun before replay the old
+ * branch (see "Changing workflow code safely" in the README).
+ */
+export const PATCH_RECORD_MEETING_OF_PENDING_STAGE = 'record-meeting-of-pending-stage';
 
 /**
  * One participation round, from its first stage to its end — for years if need be. The rules
@@ -53,8 +61,14 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundSta
     validator: (_command) => refuseUnless(() => round.assertCanCancel()),
   });
   setHandler(meetingRescheduledSignal, async (event) => {
+    const seen = round.revision;
     const moved = round.rescheduleMeeting(event, new Date());
-    if (moved.length > 0) await recorder.record(round, moved);
+    if (patched(PATCH_RECORD_MEETING_OF_PENDING_STAGE)) {
+      // Every change of the round is recorded — also a meeting that no open stage follows yet.
+      if (round.revision !== seen) await recorder.record(round, moved);
+    } else if (moved.length > 0) {
+      await recorder.record(round, moved);
+    }
   });
 
   if (changes.length > 0) await recorder.record(round, changes);
