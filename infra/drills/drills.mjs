@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { migrateUp } from '@ratsweg/persistence';
+import { build } from '../local/bootstrap.mjs';
 import { freePort } from '../testing/free-port.mjs';
 import { startTemporalServer, ensureTemporalServer } from '../temporal/server.mjs';
 import { startPrivatePostgres } from './postgres.mjs';
@@ -75,6 +76,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 try {
   const startedAt = new Date();
   const t0 = Date.now();
+  // API, worker and workflow code as in this working copy (a stale build would drill old code).
+  build();
   ensureTemporalServer(log);
 
   log('starting a private PostgreSQL cluster');
@@ -293,7 +296,14 @@ function markdown(report) {
     const verdict = result.pending ? 'pending' : result.passed ? 'passed' : 'FAILED';
     lines.push(`| ${id} | ${verdict} | ${columns.map((column) => result[column] ?? '—').join(' | ')} |`);
   }
-  lines.push('');
+  lines.push(
+    '',
+    'Rounds count as completed when both the read model and Temporal say so. A decision is accepted when the API answered 200, lost when it is not in the round at the end. ' +
+      'Notifications: three e-mails per round (stage opened, reminder, round completed); *duplicated* = one notification reaching its recipient as more than one message; ' +
+      '*resentSameMessageId* = the same message (same Message-ID) arriving again, SMTP\'s at-least-once window when a worker dies after the mail server accepted a message and before it saved `sent` (shown once by clients that de-duplicate by Message-ID; reported, not a failure). ' +
+      'recoverySeconds: from the end of the fault until every round start, stage deadline and e-mail that fell due before it was done.',
+    '',
+  );
   for (const [id, result] of Object.entries(report.drills)) {
     lines.push(`## ${id}: ${result.title ?? ''}`, '');
     if (result.pending) {

@@ -2,8 +2,10 @@
 // (second-scale durations), drives them to the end through the two APIs, injects its fault while
 // they are in flight, and counts what was started, completed, decided and delivered.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
 
 const TEMPLATE_KEY = 'drill';
 /** Notifications every drill round causes, all to its administrator by e-mail. */
@@ -16,7 +18,7 @@ let templateVersion = 0;
  * The drill template: `frist`, a public consultation that closes itself at its deadline, with a
  * reminder before it; then `beschluss`, decided by the administrator through the API.
  */
-function drillTemplate(version, deadlineS, reminderBeforeS) {
+function drillTemplate(version, deadlineS, reminderBeforeS, { meeting = false } = {}) {
   return {
     key: TEMPLATE_KEY,
     version,
@@ -36,6 +38,8 @@ function drillTemplate(version, deadlineS, reminderBeforeS) {
         type: 'committee_consultation',
         title: { de: 'Beschluss', en: 'Decision' },
         decidedBy: 'administrator',
+        // R5: decided in a meeting whose date can be set while the stage still waits (the patched change of v0.3.0).
+        ...(meeting ? { deadline: { meeting: 'sitzung' } } : {}),
         outcomes: { approved: { to: 'end' } },
       },
     ],
@@ -44,7 +48,8 @@ function drillTemplate(version, deadlineS, reminderBeforeS) {
 
 /** One drill's batch of rounds and the client that drives them through the APIs. */
 class Drill {
-  constructor(ctx, id, { rounds, deadlineS, reminderBeforeS }) {
+  constructor(ctx, id, { rounds, deadlineS, reminderBeforeS, meeting = false }) {
+    this.meeting = meeting;
     this.ctx = ctx;
     this.id = id;
     this.run = randomUUID().slice(0, 8);
@@ -92,7 +97,7 @@ class Drill {
   async uploadTemplate() {
     templateVersion += 1;
     this.templateVersion = templateVersion;
-    const response = await this.request('POST', '/api/v1/templates', drillTemplate(templateVersion, this.deadlineS, this.reminderBeforeS), `${this.run}-template`);
+    const response = await this.request('POST', '/api/v1/templates', drillTemplate(templateVersion, this.deadlineS, this.reminderBeforeS, { meeting: this.meeting }), `${this.run}-template`);
     if (response.status !== 201) throw new Error(`template upload: ${response.status} ${JSON.stringify(response.body)}`);
   }
 
@@ -100,7 +105,12 @@ class Drill {
   async startRound(index) {
     const round = { index, key: `${this.run}-${this.id}-start-${index}`, attempts: 0, failedAttempts: 0, decision: { accepted: false, attempts: 0 } };
     this.rounds[index] = round;
-    const body = { templateKey: TEMPLATE_KEY, templateVersion: this.templateVersion, title: `${this.id} ${this.run} #${index}` };
+    const body = {
+      templateKey: TEMPLATE_KEY,
+      templateVersion: this.templateVersion,
+      title: `${this.id} ${this.run} #${index}`,
+      ...(this.meeting ? { meetings: { sitzung: inDays(60) } } : {}),
+    };
     const giveUp = Date.now() + 5 * 60_000;
     while (Date.now() < giveUp) {
       round.attempts += 1;
@@ -366,6 +376,21 @@ class Drill {
   }
 }
 
+const inDays = (days) => new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+function compareVersions(a, b) {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+function historyFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? historyFiles(join(dir, entry.name)) : entry.name.endsWith('.json') ? [join(dir, entry.name)] : [],
+  );
+}
+
 function countBy(values) {
   const counts = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
@@ -502,17 +527,96 @@ export const SCENARIOS = [
     id: 'R5',
     title: 'New workflow code deployed while rounds run',
     async run(ctx) {
-      const script = join(ctx.root ?? process.cwd(), 'infra', 'temporal', 'released-bundle.mjs');
+      const script = join(ctx.root, 'infra', 'temporal', 'released-bundle.mjs');
       if (!existsSync(script)) {
-        return {
-          title: this.title,
-          pending: true,
-          reason:
-            'needs infra/temporal/released-bundle.mjs (`bundleWorkflowsAt(gitRef)`, from the workflow change guarded by `patched`), which is not on this branch yet: the drill would start the workers on the released bundle, start rounds, restart the workers on the current code, and replay the recorded histories.',
-        };
+        return { title: this.title, pending: true, reason: 'needs infra/temporal/released-bundle.mjs (bundleWorkflowsAt)' };
       }
-      const { runR5 } = await import('./r5.mjs');
-      return runR5(ctx, Drill);
+      const { bundleWorkflowsAt, releasedCommit } = await import(script);
+      const releases = JSON.parse(readFileSync(join(ctx.root, 'workflows', 'releases.json'), 'utf8'));
+      const previous = Object.keys(releases).sort(compareVersions).at(-1);
+      const current = JSON.parse(readFileSync(join(ctx.root, 'workflows', 'package.json'), 'utf8')).version;
+      const oldBundle = join(ctx.work, `workflow-bundle-v${previous}.js`);
+      writeFileSync(oldBundle, await bundleWorkflowsAt(releasedCommit(previous)));
+      const currentBundle = ctx.env.WORKFLOW_BUNDLE_PATH;
+      const deployWorkers = async (bundle) => {
+        await Promise.all(ctx.workers.map((worker) => worker.stop('SIGTERM')));
+        for (const worker of ctx.workers) worker.env = { ...worker.env, WORKFLOW_BUNDLE_PATH: bundle };
+        await Promise.all(ctx.workers.map((worker) => worker.start()));
+      };
+      ctx.log(`R5: workers on the released workflow code v${previous} (${releasedCommit(previous).slice(0, 12)})`);
+      await deployWorkers(oldBundle);
+
+      const drill = new Drill(ctx, 'R5', { rounds: ctx.profile.rounds, deadlineS: 60, reminderBeforeS: 30, meeting: true });
+      const oldRounds = new Set();
+      let moved = { old: 0, new: 0, total: 0 };
+      const figures = await drill.drive(async () => {
+        await drill.untilStarted(0.5);
+        for (const id of drill.ids) oldRounds.add(id);
+        const deployedAt = Date.now();
+        await deployWorkers(currentBundle);
+        drill.notes.push(
+          `${oldRounds.size} rounds started on v${previous}; then both workers were stopped (SIGTERM, draining) and started with the current code v${current} (${Math.round((Date.now() - deployedAt) / 100) / 10} s without a worker); the other rounds started on v${current}`,
+        );
+        await drill.untilStarted(1);
+        // The patched change: a meeting set for a stage that still waits is recorded at once.
+        // Old runs take the new branch from now on, new runs always do.
+        const newStart = inDays(75);
+        const rows = await drill.readModel();
+        const waiting = rows.filter((row) => row.stages.find((stage) => stage.key === 'frist')?.status === 'open').map((row) => row.id);
+        for (const id of waiting) {
+          const response = await drill.request('PUT', `/api/v1/rounds/${id}/meetings/sitzung`, { start: newStart });
+          if (response.status !== 202) drill.notes.push(`meeting of ${id}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+        }
+        const giveUp = Date.now() + 60_000;
+        for (;;) {
+          const seen = (await drill.readModel()).filter(
+            (row) => waiting.includes(row.id) && Date.parse(row.meetings?.sitzung ?? '') === Date.parse(newStart) && row.stages.find((stage) => stage.key === 'frist')?.status === 'open',
+          );
+          moved = { total: waiting.length, old: seen.filter((row) => oldRounds.has(row.id)).length, new: seen.filter((row) => !oldRounds.has(row.id)).length };
+          if (seen.length === waiting.length || Date.now() > giveUp) break;
+          await sleep(500);
+        }
+        return { faultEndedAt: deployedAt };
+      });
+      figures.checks.push({
+        name: `a meeting set for the waiting stage is recorded at once, by old and new rounds (patched change of v${current})`,
+        ok: moved.total > 0 && moved.old + moved.new === moved.total && moved.old > 0 && moved.new > 0,
+        detail: `${moved.old} old and ${moved.new} new rounds of ${moved.total} showed the new date while their first stage was still open`,
+      });
+      const completedOld = [...oldRounds].length;
+      figures.checks.push({ name: 'rounds begun on the old code completed on the new code', ok: figures.roundsLost === 0 && completedOld > 0, detail: `${completedOld} old rounds` });
+
+      // Every history this drill wrote (begun on either version) replays against the current code,
+      // and so do the recorded histories of every release (workflows/histories).
+      const histories = [];
+      for (const id of drill.ids) histories.push({ workflowId: `round-${id}`, history: await ctx.temporalClient.workflow.getHandle(`round-${id}`).fetchHistory() });
+      const recorded = historyFiles(join(ctx.root, 'workflows', 'histories'));
+      for (const file of recorded) histories.push({ workflowId: `recorded-${file}`, history: historyFromJSON(JSON.parse(readFileSync(file, 'utf8'))) });
+      let replayFailures = 0;
+      const firstFailures = [];
+      for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: currentBundle }, replayName: 'drill-r5' }, histories)) {
+        if (result.error) {
+          replayFailures += 1;
+          if (firstFailures.length < 3) firstFailures.push(`${result.workflowId}: ${result.error.message.replace(/\s+/g, ' ').slice(0, 300)}`);
+        }
+      }
+      figures.checks.push({
+        name: 'every history replays against the current code',
+        ok: replayFailures === 0,
+        detail: `${drill.ids.length} drill histories and ${recorded.length} recorded ones, ${replayFailures} failed${firstFailures.length ? `: ${firstFailures.join('; ')}` : ''}`,
+      });
+      return {
+        title: `New workflow code (v${previous} → v${current}) deployed while rounds run`,
+        description:
+          `Both workers run the released workflow code v${previous} (bundled from commit ${releasedCommit(previous).slice(0, 12)} by infra/temporal/released-bundle.mjs) while the first half of the rounds start; ` +
+          `then they are stopped and started with the current code v${current}, whose change is guarded by \`patched\`, and the other half start. ` +
+          'Every waiting round then gets a new meeting date, which the new code records at once. Old and new rounds complete; all their histories and the recorded ones replay against the current code. ' +
+          'recoverySeconds: from the deployment until every start, deadline and e-mail that fell due before it was done.',
+        previousVersion: previous,
+        currentVersion: current,
+        oldRounds: oldRounds.size,
+        ...figures,
+      };
     },
   },
   {
