@@ -149,7 +149,7 @@ class Drill {
   }
 
   async readModel() {
-    const { rows } = await this.ctx.db.query('SELECT id, status, stages FROM round WHERE id = ANY($1::uuid[])', [this.ids]);
+    const { rows } = await this.ctx.db.query('SELECT id, status, stages, meetings FROM round WHERE id = ANY($1::uuid[])', [this.ids]);
     return rows;
   }
 
@@ -369,6 +369,8 @@ class Drill {
     // A start that fails for good ends the drill at once instead of leaving the fault waiting.
     const faultResult = await Promise.race([fault(this), starting.then(() => new Promise(() => undefined))]);
     const recovery = this.catchUpSeconds(faultResult.faultEndedAt);
+    // What the drill checks once the fault is over runs while recovery is measured.
+    if (faultResult.afterwards) await faultResult.afterwards();
     await starting;
     const recoverySeconds = await recovery;
     const figures = await this.finish();
@@ -546,7 +548,7 @@ export const SCENARIOS = [
       ctx.log(`R5: workers on the released workflow code v${previous} (${releasedCommit(previous).slice(0, 12)})`);
       await deployWorkers(oldBundle);
 
-      const drill = new Drill(ctx, 'R5', { rounds: ctx.profile.rounds, deadlineS: 60, reminderBeforeS: 30, meeting: true });
+      const drill = new Drill(ctx, 'R5', { rounds: ctx.profile.rounds, deadlineS: ctx.profile.name === 'ci' ? 40 : 60, reminderBeforeS: ctx.profile.name === 'ci' ? 20 : 30, meeting: true });
       const oldRounds = new Set();
       let moved = { old: 0, new: 0, total: 0 };
       const figures = await drill.drive(async () => {
@@ -557,6 +559,9 @@ export const SCENARIOS = [
         drill.notes.push(
           `${oldRounds.size} rounds started on v${previous}; then both workers were stopped (SIGTERM, draining) and started with the current code v${current} (${Math.round((Date.now() - deployedAt) / 100) / 10} s without a worker); the other rounds started on v${current}`,
         );
+        return { faultEndedAt: Date.now(), afterwards: setMeetings };
+      });
+      async function setMeetings() {
         await drill.untilStarted(1);
         // The patched change: a meeting set for a stage that still waits is recorded at once.
         // Old runs take the new branch from now on, new runs always do.
@@ -576,8 +581,7 @@ export const SCENARIOS = [
           if (seen.length === waiting.length || Date.now() > giveUp) break;
           await sleep(500);
         }
-        return { faultEndedAt: deployedAt };
-      });
+      }
       figures.checks.push({
         name: `a meeting set for the waiting stage is recorded at once, by old and new rounds (patched change of v${current})`,
         ok: moved.total > 0 && moved.old + moved.new === moved.total && moved.old > 0 && moved.new > 0,
