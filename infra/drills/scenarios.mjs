@@ -567,18 +567,38 @@ export const SCENARIOS = [
         // Old runs take the new branch from now on, new runs always do.
         const newStart = inDays(75);
         const rows = await drill.readModel();
-        const waiting = rows.filter((row) => row.stages.find((stage) => stage.key === 'frist')?.status === 'open').map((row) => row.id);
-        for (const id of waiting) {
-          const response = await drill.request('PUT', `/api/v1/rounds/${id}/meetings/sitzung`, { start: newStart });
-          if (response.status !== 202) drill.notes.push(`meeting of ${id}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
-        }
+        // Rounds whose first stage stays open long enough to tell "at once" from "with the next change".
+        const waiting = rows
+          .filter((row) => {
+            const frist = row.stages.find((stage) => stage.key === 'frist');
+            return frist?.status === 'open' && Date.parse(frist.deadline.at) - Date.now() > 20_000;
+          })
+          .map((row) => row.id);
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 16 }, async () => {
+            while (next < waiting.length) {
+              const id = waiting[next++];
+              const response = await drill.request('PUT', `/api/v1/rounds/${id}/meetings/sitzung`, { start: newStart });
+              if (response.status !== 202) {
+                const row = (await drill.ctx.db.query('SELECT status, stages, meetings FROM round WHERE id = $1', [id])).rows[0];
+                const frist = row?.stages.find((stage) => stage.key === 'frist');
+                drill.notes.push(
+                  `meeting of ${id} (${oldRounds.has(id) ? 'old' : 'new'}; read model: ${row?.status}, frist ${frist?.status} until ${frist?.deadline?.at}): ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`,
+                );
+              }
+            }
+          }),
+        );
+        const seen = new Set();
         const giveUp = Date.now() + 60_000;
         for (;;) {
-          const seen = (await drill.readModel()).filter(
-            (row) => waiting.includes(row.id) && Date.parse(row.meetings?.sitzung ?? '') === Date.parse(newStart) && row.stages.find((stage) => stage.key === 'frist')?.status === 'open',
-          );
-          moved = { total: waiting.length, old: seen.filter((row) => oldRounds.has(row.id)).length, new: seen.filter((row) => !oldRounds.has(row.id)).length };
-          if (seen.length === waiting.length || Date.now() > giveUp) break;
+          for (const row of await drill.readModel()) {
+            const open = row.stages.find((stage) => stage.key === 'frist')?.status === 'open';
+            if (waiting.includes(row.id) && open && Date.parse(row.meetings?.sitzung ?? '') === Date.parse(newStart)) seen.add(row.id);
+          }
+          moved = { total: waiting.length, old: [...seen].filter((id) => oldRounds.has(id)).length, new: [...seen].filter((id) => !oldRounds.has(id)).length };
+          if (seen.size === waiting.length || Date.now() > giveUp) break;
           await sleep(500);
         }
       }
