@@ -170,13 +170,14 @@ export async function setupTemporalDatabases(settings, log = (line) => console.l
 }
 
 /**
- * Starts the Temporal server from infra/temporal/config/ratsweg.yaml on free ports (unless given),
+ * Starts the Temporal server from infra/temporal/config/ratsweg.yaml on the ports its
+ * TEMPORAL_SERVER_*_PORT variables name, else on free ones,
  * after setting up its databases; registers the namespace and Ratsweg's search attributes and
  * waits until they can be used. `stop()` and `start()` stop it and start it again on the same
  * ports and databases (the fault drills stop the server under load).
  * @param {object} [options]
  * @param {TemporalDatabaseSettings} [options.db]
- * @param {number} [options.port] frontend gRPC port (TEMPORAL_ADDRESS); default: a free one
+ * @param {number} [options.port] frontend gRPC port (TEMPORAL_ADDRESS); default: TEMPORAL_SERVER_FRONTEND_PORT, else a free one
  * @param {string} [options.namespace]
  * @param {string} [options.logLevel] default warn
  * @param {(line: string) => void} [options.log]
@@ -186,18 +187,21 @@ export async function startTemporalServer(options = {}) {
   const { server, version } = ensureTemporalServer(log);
   const db = await setupTemporalDatabases(options.db, log);
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  // Each port from its variable when set, else a free one.
+  const port = async (name) => (process.env[name] ? Number(process.env[name]) : await freeServerPort());
   const ports = {
-    TEMPORAL_SERVER_FRONTEND_PORT: options.port ?? (await freeServerPort()),
-    TEMPORAL_SERVER_FRONTEND_HTTP_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_FRONTEND_MEMBERSHIP_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_HISTORY_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_HISTORY_MEMBERSHIP_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_MATCHING_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_MATCHING_MEMBERSHIP_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_WORKER_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_WORKER_MEMBERSHIP_PORT: await freeServerPort(),
-    TEMPORAL_SERVER_METRICS_PORT: await freeServerPort(),
+    TEMPORAL_SERVER_FRONTEND_PORT: options.port ?? (await port('TEMPORAL_SERVER_FRONTEND_PORT')),
+    TEMPORAL_SERVER_FRONTEND_HTTP_PORT: await port('TEMPORAL_SERVER_FRONTEND_HTTP_PORT'),
+    TEMPORAL_SERVER_FRONTEND_MEMBERSHIP_PORT: await port('TEMPORAL_SERVER_FRONTEND_MEMBERSHIP_PORT'),
+    TEMPORAL_SERVER_HISTORY_PORT: await port('TEMPORAL_SERVER_HISTORY_PORT'),
+    TEMPORAL_SERVER_HISTORY_MEMBERSHIP_PORT: await port('TEMPORAL_SERVER_HISTORY_MEMBERSHIP_PORT'),
+    TEMPORAL_SERVER_MATCHING_PORT: await port('TEMPORAL_SERVER_MATCHING_PORT'),
+    TEMPORAL_SERVER_MATCHING_MEMBERSHIP_PORT: await port('TEMPORAL_SERVER_MATCHING_MEMBERSHIP_PORT'),
+    TEMPORAL_SERVER_WORKER_PORT: await port('TEMPORAL_SERVER_WORKER_PORT'),
+    TEMPORAL_SERVER_WORKER_MEMBERSHIP_PORT: await port('TEMPORAL_SERVER_WORKER_MEMBERSHIP_PORT'),
+    TEMPORAL_SERVER_METRICS_PORT: await port('TEMPORAL_SERVER_METRICS_PORT'),
   };
+
   const env = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([name, value]) => [name, String(value)])),
