@@ -454,9 +454,14 @@ export const SCENARIOS = [
         // A health probe while it is down: the API says it is not ready.
         const ready = await fetch(`${ctx.apis[0].url}/health/ready`).then((response) => response.status).catch(() => 0);
         drill.checks.push({ name: 'GET /health/ready answers 503 while Temporal is down', ok: ready === 503, detail: `got ${ready}` });
+        // One more round, started while Temporal is down (whatever the batch is doing then): its
+        // client retries with the same key until it is started, and sends it once more afterwards.
+        const duringOutage = drill.startRound(drill.count);
         await sleep(Math.max(0, outageS * 1000 - (Date.now() - down)));
         await ctx.temporal.start();
-        return { faultEndedAt: Date.now(), extra: { outageSeconds: outageS } };
+        const restartedAt = Date.now();
+        await duringOutage;
+        return { faultEndedAt: restartedAt, extra: { outageSeconds: outageS } };
       });
       const during = figures.http['503'] ?? 0;
       figures.checks.push({ name: 'the API answered 503 Problem Details while Temporal was down (never 500)', ok: during > 0 && !figures.http['500'], detail: `${during} answers 503` });
