@@ -1,5 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../problem-details/database-unavailable.util.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { accessRule, type Audience } from './access-policy.js';
 import { AuthService, SESSION_COOKIE } from './auth.service.js';
@@ -41,7 +42,8 @@ export class AuthGuard implements CanActivate {
     try {
       principal = await this.auth.resolve(token);
     } catch (error) {
-      await this.refuse(request, routeKey, null, 'invalid-credentials');
+      // The database being down is no refusal of the caller (and the refusal could not be recorded anyway): 503.
+      if (!isDatabaseUnavailable(error)) await this.refuse(request, routeKey, null, 'invalid-credentials');
       throw error;
     }
     if (!principal) {

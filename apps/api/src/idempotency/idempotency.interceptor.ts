@@ -19,6 +19,8 @@ import {
 
 /** A first attempt that has run this long is taken to have crashed: the same request may run again. */
 const LEASE_SECONDS = 300;
+/** How often a write of a key's record is retried while the database is down. */
+const RECORD_RETRY_MS = 1_000;
 /** Expired records are deleted at most this often (per process); claims take expired records over anyway. */
 const PURGE_INTERVAL_MS = 10 * 60_000;
 /** Seconds a client should wait while the first request with its key still runs. */
@@ -84,7 +86,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      await this.records.release(claim.tenant, claim.claimId).catch((releaseError: unknown) => this.logger.error(`could not free an idempotency key: ${String(releaseError)}`));
+      await this.writeRecord('free an idempotency key', () => this.records.release(claim.tenant, claim.claimId));
       throw error;
     }
     try {
@@ -101,14 +103,46 @@ export class IdempotencyInterceptor implements NestInterceptor {
         headers[name] = Array.isArray(value) ? value.map(String) : String(value);
       }
       const sealed = sealAnswer({ body: stored }, claim.key, claim.sealContext);
-      if (!(await this.records.complete(claim.tenant, claim.claimId, reply.statusCode, headers, sealed))) {
-        this.logger.warn('an idempotency key was taken over while its first request ran; its answer is not stored');
-      }
+      const status = reply.statusCode;
+      // The work is done: the caller gets its answer even if storing it has to wait for the database.
+      await this.writeRecord('store the answer of an idempotent request', async () => {
+        if (!(await this.records.complete(claim.tenant, claim.claimId, status, headers, sealed))) {
+          this.logger.warn('an idempotency key was taken over while its first request ran; its answer is not stored');
+        }
+      });
     } catch (error) {
-      // The work is done: the caller gets its answer; a retry with the key waits for the lease to run out.
       this.logger.error(`could not store the answer of an idempotent request: ${error instanceof Error ? error.message : String(error)}`);
     }
     return body;
+  }
+
+  /**
+   * Writes the key's record (frees it after a failure, or stores the answer). While the database is
+   * down — the likely reason a request failed — the write is retried in the background every second
+   * for the length of the lease, so that the client's retry after the outage runs (or gets the
+   * stored answer) instead of `409 idempotency-key-in-progress` until the lease expires.
+   */
+  private async writeRecord(what: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.logger.warn(`could not ${what} yet, retrying: ${error instanceof Error ? error.message : String(error)}`);
+      void this.retryWrite(what, write, Date.now() + LEASE_SECONDS * 1000);
+    }
+  }
+
+  private async retryWrite(what: string, write: () => Promise<void>, giveUp: number): Promise<void> {
+    while (Date.now() < giveUp) {
+      await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
+      try {
+        await write();
+        this.logger.log(`could ${what} after the database came back`);
+        return;
+      } catch {
+        // still down
+      }
+    }
+    this.logger.error(`could not ${what}; the key is free again when its lease ends`);
   }
 
   private replay(existing: IdempotencyRecord, fingerprint: string, key: string, sealContext: string, reply: FastifyReply): unknown {

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { localeFrom, type Locale } from '../i18n/locale.util.js';
 import { PROBLEM_CATALOG, problemCodeForStatus, type ProblemCode } from './problem-catalog.js';
+import { isDatabaseUnavailable } from './database-unavailable.util.js';
 import { localize, ProblemException, type InvalidField } from './problem.exception.js';
 
 export interface ProblemDocument {
@@ -67,6 +68,12 @@ export function toProblem(
   const fastifyStatus = fastifyCode ? (exception as { statusCode?: unknown }).statusCode : undefined;
   if (typeof fastifyStatus === 'number' && fastifyStatus < 500) {
     return { document: build(problemCodeForStatus(fastifyStatus), locale) };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    // PostgreSQL restarting or unreachable: nothing was changed, the client may retry.
+    logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    const detail = locale === 'de' ? 'Die Datenbank ist gerade nicht erreichbar. Bitte später erneut versuchen.' : 'The database cannot be reached right now. Please try again later.';
+    return { document: build('service-unavailable', locale, detail), headers: { 'retry-after': '5' } };
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { document: build('internal-error', locale) };

@@ -1,5 +1,5 @@
 import { RoundExceptionCode } from '@ratsweg/domain';
-import { ApplicationFailure, isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, isGrpcServiceError, NamespaceNotFoundError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 
 /** Maps a refusal by the round's rules to its HTTP problem; exhaustive over the codes. */
@@ -50,6 +50,8 @@ export function temporalProblem(error: unknown): ProblemException {
 
 function isUnavailable(error: unknown): boolean {
   if (isGrpcServiceError(error)) return true;
+  // The frontend answers but cannot read its namespace, e.g. while its PostgreSQL restarts.
+  if (error instanceof NamespaceNotFoundError) return true;
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause && cause !== error) return isUnavailable(cause);
   return error instanceof Error && /ECONNREFUSED|UNAVAILABLE|failed to connect|DEADLINE_EXCEEDED|Connection refused/i.test(error.message);

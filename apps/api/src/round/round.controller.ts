@@ -69,8 +69,9 @@ export class RoundController {
     @Body(new ZodBodyPipe(createRoundRequestSchema)) body: CreateRoundRequest,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<RoundResponse> {
-    const state = await this.rounds.start(body, principal.actor);
+    const state = await this.rounds.start(body, principal.actor, idempotencyKey ? { idempotencyKey } : {});
     void reply.status(201).header('location', `/api/v1/rounds/${state.id}`);
     return presentRound(state, localeFrom(acceptLanguage));
   }
@@ -102,9 +103,12 @@ export class RoundController {
     @Param('stageKey') stageKey: string,
     @Body(new ZodBodyPipe(decisionRequestSchema)) body: DecisionRequest,
     @Headers('accept-language') acceptLanguage?: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<RoundResponse> {
     await this.stageAccess.assertMayActOn(principal, id, stageKey, 'decision');
-    return presentRound(await this.rounds.decide(id, stageKey, body, principal.actor), localeFrom(acceptLanguage));
+    // With an Idempotency-Key, a retry after a lost answer (Temporal was unreachable) is recorded once, not refused as a second decision.
+    const updateId = idempotencyKey ? this.rounds.updateIdFor(principal.actor, idempotencyKey, `${id}\n${stageKey}\n${JSON.stringify(body)}`) : undefined;
+    return presentRound(await this.rounds.decide(id, stageKey, body, principal.actor, updateId ? { updateId } : {}), localeFrom(acceptLanguage));
   }
 
   @Post(':id/stages/:stageKey/deadline')

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import {
@@ -18,8 +18,8 @@ import {
 } from '@ratsweg/contracts';
 import { DEFAULT_STANDING_ORDERS, isUuid, Round, schedule, type RoundState, type Schedule } from '@ratsweg/domain';
 import { RoundRepository } from '@ratsweg/persistence';
-import { Client, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
 import { TemplateService } from '../template/template.service.js';
 import { temporalProblem } from './round-problem.util.js';
@@ -41,7 +41,12 @@ export class RoundService {
     return this.config.RATSWEG_TENANT;
   }
 
-  async start(request: CreateRoundRequest, actor: string): Promise<RoundState> {
+  /**
+   * `idempotencyKey`: the round's id is derived from it (with the caller and the request), so a
+   * request repeated after an answer was lost — e.g. a 503 while Temporal was down, although the
+   * workflow had started — finds the round it started instead of starting a second one.
+   */
+  async start(request: CreateRoundRequest, actor: string, options: { idempotencyKey?: string } = {}): Promise<RoundState> {
     const template = await this.templates.find(this.tenant, request.templateKey, request.templateVersion);
     if (!template) {
       const message = text('Unbekannte Verfahrensvorlage', 'Unknown process template');
@@ -64,7 +69,7 @@ export class RoundService {
         unknownMeetings.map((key) => ({ field: `meetings.${key}`, message: `unknown meeting; known: ${known}` })),
       );
     }
-    const roundId = randomUUID();
+    const roundId = options.idempotencyKey ? keyedUuid(this.tenant, actor, options.idempotencyKey, JSON.stringify(request)) : randomUUID();
     const requestedAt = new Date(request.start ? Math.min(Date.parse(request.start), now) : now);
     const input: RoundWorkflowInput = {
       roundId,
@@ -79,9 +84,12 @@ export class RoundService {
       ...(request.parameters ? { parameters: request.parameters } : {}),
     };
     const workflowId = roundWorkflowId(roundId);
+    let startedBefore = false;
     try {
       await this.temporal.workflow.start(ROUND_WORKFLOW_TYPE, {
         workflowId,
+        // A round's id is never used for a second workflow, not even after the first one has closed.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         taskQueue: this.config.TEMPORAL_TASK_QUEUE,
         args: [input],
         typedSearchAttributes: new TypedSearchAttributes([
@@ -91,7 +99,9 @@ export class RoundService {
         ]),
       });
     } catch (error) {
-      throw temporalProblem(error);
+      // Only a key-derived id can exist already: an earlier attempt of this very request started it.
+      if (!(options.idempotencyKey && error instanceof WorkflowExecutionAlreadyStartedError)) throw temporalProblem(error);
+      startedBefore = true;
     }
     // The same rules the workflow applies give the state it starts in; its first recording replaces this row.
     const { round } = Round.start(
@@ -107,7 +117,7 @@ export class RoundService {
       requestedAt,
     );
     await this.rounds.insertStarted(workflowId, input.tenant, round.state);
-    return round.state;
+    return startedBefore ? this.get(roundId) : round.state;
   }
 
   async get(id: string): Promise<RoundState> {
@@ -185,6 +195,11 @@ export class RoundService {
     return this.temporal.workflow.getHandle(roundWorkflowId(id));
   }
 
+  /** The Temporal update id of a command sent with an Idempotency-Key: a retry is recorded once by Temporal. */
+  updateIdFor(actor: string, idempotencyKey: string, what: string): string {
+    return `idempotent-${createHash('sha256').update(`${this.tenant}\n${actor}\n${idempotencyKey}\n${what}`).digest('hex')}`;
+  }
+
   private async command<T>(send: () => Promise<T>): Promise<T> {
     try {
       return await send();
@@ -192,4 +207,13 @@ export class RoundService {
       throw temporalProblem(error);
     }
   }
+}
+
+/** A UUID (version 8, RFC 9562: custom) from a SHA-256 of the caller's key and request. */
+function keyedUuid(...parts: string[]): string {
+  const hash = createHash('sha256').update(parts.join('\n')).digest();
+  hash[6] = ((hash[6] as number) & 0x0f) | 0x80;
+  hash[8] = ((hash[8] as number) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
