@@ -127,7 +127,7 @@ try {
   const workers = [];
   for (const n of [1, 2]) {
     apis.push(new RatswegProcess(`api-${n}`, 'api', { root: ROOT, logDir, env: { ...env, PORT: String(await freePort()) } }));
-    workers.push(new RatswegProcess(`worker-${n}`, 'worker', { root: ROOT, logDir, env }));
+    workers.push(new RatswegProcess(`worker-${n}`, 'worker', { root: ROOT, logDir, env: { ...env, WORKER_HTTP_PORT: String(await freePort()) } }));
   }
   cleanups.push(() => Promise.all([...apis, ...workers].map((process) => process.stop())));
   log('starting two APIs and two workers');

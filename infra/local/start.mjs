@@ -110,6 +110,8 @@ try {
   const host = process.env.HOST ?? '127.0.0.1';
   const base = `http://${host}:${port}`;
   await waitUntilReady(`${base}/health/ready`);
+  const workerBase = `http://${process.env.WORKER_HTTP_HOST ?? '127.0.0.1'}:${process.env.WORKER_HTTP_PORT ?? '3001'}`;
+  await waitUntilReady(`${workerBase}/health/ready`);
   if (stopping) await new Promise(() => undefined);
   console.log(
     [
@@ -119,6 +121,7 @@ try {
       `  API:          ${base}/api/v1/templates`,
       `  Sign in:      POST ${base}/api/v1/auth/login as ${admin.email} / ${admin.password}${admin.fromEnv ? ' (from RATSWEG_ADMIN_*)' : ` (kept in ${admin.file})`}`,
       `  OpenAPI:      ${base}/api/docs`,
+      `  Worker:       ${workerBase}/health/ready, ${workerBase}/metrics`,
       temporalUi ? `  Temporal UI:  ${temporalUi}` : `  Temporal:     ${temporalAddress}`,
       `  Database:     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${join(dataDir, 'pglite')}`}`,
       'Press Ctrl-C to stop.',
@@ -156,5 +159,5 @@ async function waitUntilReady(url) {
     }
     await new Promise((done) => setTimeout(done, 250));
   }
-  if (!stopping) throw new Error(`The API did not become ready at ${url}`);
+  if (!stopping) throw new Error(`Not ready after two minutes: ${url}`);
 }
