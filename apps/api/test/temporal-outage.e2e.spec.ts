@@ -23,6 +23,20 @@ describe('while the Temporal server is down', () => {
     expect(response.headers.get('retry-after')).toBe('5');
   };
 
+  /**
+   * What a client does after an outage: sends the same request (same Idempotency-Key) again while the
+   * API still answers 503 — its connection to Temporal reconnects with back-off after the restart.
+   */
+  const retryWhileUnavailable = async (send: () => Promise<HttpResult>): Promise<HttpResult> => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const response = await send();
+      if (response.status !== 503 || Date.now() > deadline) return response;
+      expectUnavailable(response);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+
   beforeAll(async () => {
     port = await freePort();
     await startTemporal();
@@ -53,7 +67,9 @@ describe('while the Temporal server is down', () => {
 
     await startTemporal();
 
-    const started = await system.request('POST', '/api/v1/rounds', { templateKey: 'kurzverfahren', title }, { 'idempotency-key': startKey });
+    const started = await retryWhileUnavailable(() =>
+      system.request('POST', '/api/v1/rounds', { templateKey: 'kurzverfahren', title }, { 'idempotency-key': startKey }),
+    );
     expect(started.status).toBe(201);
     const again = await system.request('POST', '/api/v1/rounds', { templateKey: 'kurzverfahren', title }, { 'idempotency-key': startKey });
     expect(again.status).toBe(201);
@@ -62,7 +78,7 @@ describe('while the Temporal server is down', () => {
     const listed = await system.request('GET', `/api/v1/rounds?q=${encodeURIComponent(title)}`);
     expect(listed.body.data.map((round: { id: string }) => round.id)).toEqual([started.body.id]);
 
-    const decided = await decide();
+    const decided = await retryWhileUnavailable(decide);
     expect(decided.status).toBe(200);
     const round = await roundWhen(system, runningId, (body) => stageOf(body, 'ratsbeschluss').status === 'open');
     expect(stageOf(round, 'fachausschuss').decisions).toHaveLength(1);
