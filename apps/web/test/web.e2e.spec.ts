@@ -180,7 +180,9 @@ describe('the web application in a browser', () => {
     const saved = page.getByRole('status').filter({ hasText: 'ist erfasst' });
     await saved.waitFor();
     expect(await saved.innerText()).toBe('Der Beschluss „Zugestimmt“ für „Beratung im Fachausschuss“ ist erfasst.');
+    // The page reloads the round after the message ("Wird geladen …"); the stage shows the decision then.
     const stage = page.locator('li[data-stage="fachausschuss"]');
+    await page.locator('li[data-stage="fachausschuss"]', { hasText: 'Entschieden' }).waitFor();
     expect(await stage.innerText()).toMatch(/Entschieden[\s\S]*Zugestimmt/);
     expect(await stage.innerText()).toContain('Abstimmung: 9 ja, 2 nein, 1 Enthaltungen');
     await check(page, 'runde-entschieden');
