@@ -10,7 +10,9 @@ import {
   ROUND_WORKFLOW_TYPE,
   roundStateQuery,
   roundWorkflowId,
+  SEARCH_ATTRIBUTES,
 } from '@ratsweg/contracts';
+import { TypedSearchAttributes } from '@temporalio/common';
 
 function template(key) {
   const found = BUILTIN_TEMPLATES.filter((candidate) => candidate.key === key).sort((a, b) => b.version - a.version)[0];
@@ -20,20 +22,35 @@ function template(key) {
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
-async function start(client, taskQueue, roundTemplate, extra = {}) {
+/** A round whose title ends so: the local attempts of its recordings fail (see record-histories.mjs). */
+export const LOCAL_RECORDING_FAILS = '(lokale Aufzeichnung gestört)';
+
+/** The search attributes the API starts a round with (since workflows v0.4.0 also its open stages). */
+function apiSearchAttributes(roundTemplate, openStages) {
+  return new TypedSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.tenant, value: 'recording' },
+    { key: SEARCH_ATTRIBUTES.template, value: roundTemplate.key },
+    { key: SEARCH_ATTRIBUTES.status, value: 'running' },
+    { key: SEARCH_ATTRIBUTES.currentStage, value: openStages },
+  ]);
+}
+
+async function start(client, taskQueue, roundTemplate, extra = {}, startOptions = {}) {
   const roundId = randomUUID();
+  const { title, ...input } = extra;
   return client.workflow.start(ROUND_WORKFLOW_TYPE, {
     workflowId: roundWorkflowId(roundId),
     taskQueue,
+    ...startOptions,
     args: [
       {
         roundId,
-        title: `Aufzeichnung ${roundTemplate.key}`,
+        title: title ?? `Aufzeichnung ${roundTemplate.key}`,
         template: roundTemplate,
         tenant: 'recording',
         actor: 'admin-recording',
         requestedAt: new Date().toISOString(),
-        ...extra,
+        ...input,
       },
     ],
   });
@@ -131,6 +148,53 @@ export const SCENARIOS = [
       await decide(handle, 'fachausschuss', 'approved');
       await decide(handle, 'hauptausschuss', 'approved');
       await decide(handle, 'ratsbeschluss', 'approved');
+      return handle;
+    },
+  },
+  {
+    // Since v0.4.0 (patch record-locally): started as the API starts it, with the open stages as a
+    // search attribute, so the first recording upserts nothing; recordings are local activities.
+    name: 'kurzverfahren-started-by-the-api',
+    async run(client, taskQueue) {
+      const kurz = template('kurzverfahren');
+      const handle = await start(client, taskQueue, kurz, {}, { typedSearchAttributes: apiSearchAttributes(kurz, ['fachausschuss']) });
+      await decide(handle, 'fachausschuss', 'approved');
+      await decide(handle, 'ratsbeschluss', 'approved', { resolutionText: 'Beschlossen.', votes: { yes: 20, no: 3, abstain: 1 } });
+      return handle;
+    },
+  },
+  {
+    // Since v0.4.0: every local attempt fails (as while the database is away), so each recording
+    // falls back to the durable activity.
+    name: 'kurzverfahren-local-recording-fails',
+    async run(client, taskQueue) {
+      const kurz = template('kurzverfahren');
+      const handle = await start(client, taskQueue, kurz, { title: `Aufzeichnung ${LOCAL_RECORDING_FAILS}` }, { typedSearchAttributes: apiSearchAttributes(kurz, ['fachausschuss']) });
+      await decide(handle, 'fachausschuss', 'rejected');
+      return handle;
+    },
+  },
+  {
+    // Since v0.4.0: the run after continue-as-new compares with the search attributes it carried over.
+    name: 'digitale-agenda-continued-as-new',
+    async run(client, taskQueue) {
+      const agenda = template('digitale-agenda');
+      const fast = compressDurations(agenda, 0.1);
+      const umsetzung = fast.stages.find((stage) => stage.key === 'umsetzung');
+      umsetzung.statusReports = { ...umsetzung.statusReports, every: 'PT0.3S', count: 6 };
+      const handle = await start(
+        client,
+        taskQueue,
+        fast,
+        { meetings: { 'digitales-forum': inAnHour(), fachausschuss: inAnHour(), rat: inAnHour() }, continueAsNewAfterEvents: 60 },
+        { typedSearchAttributes: apiSearchAttributes(fast, ['digitales-forum']) },
+      );
+      for (const stage of ['digitales-forum', 'werkstaetten', 'leitlinien-entwurf']) await decide(handle, stage, 'completed');
+      await untilOpen(handle, 'unterrichtung-arbeitskreis');
+      await decide(handle, 'unterrichtung-fachbeirat', 'acknowledged');
+      await decide(handle, 'unterrichtung-arbeitskreis', 'acknowledged');
+      await decide(handle, 'fachausschuss', 'approved');
+      await decide(handle, 'ratsbeschluss', 'approved', { resolutionText: 'Beschlossen.', votes: { yes: 41, no: 5, abstain: 2 } });
       return handle;
     },
   },

@@ -16,7 +16,8 @@ const { migrateUp, startEmbeddedPostgres, createDataSource, RoundRepository } = 
 const { Worker, NativeConnection } = await import('@temporalio/worker');
 const { Client } = await import('@temporalio/client');
 const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
-const { SCENARIOS } = await import('./history-scenarios.mjs');
+const { SCENARIOS, LOCAL_RECORDING_FAILS } = await import('./history-scenarios.mjs');
+const { Context } = await import('@temporalio/activity');
 const { WORKFLOW_PRELOAD_MODULES } = await import('@ratsweg/contracts');
 
 const version = JSON.parse(readFileSync(join(ROOT, 'workflows', 'package.json'), 'utf8')).version;
@@ -37,7 +38,12 @@ const worker = await Worker.create({
   taskQueue,
   workflowsPath: createRequire(import.meta.url).resolve('@ratsweg/workflows'),
   bundlerOptions: { preloadModules: [...WORKFLOW_PRELOAD_MODULES] },
-  activities: { recordRoundChange: (recording) => rounds.applyRecording(recording) },
+  activities: {
+    async recordRoundChange(recording) {
+      if (Context.current().info.isLocal && recording.state.title.endsWith(LOCAL_RECORDING_FAILS)) throw new Error('local recording refused (scenario)');
+      await rounds.applyRecording(recording);
+    },
+  },
 });
 const client = new Client({ namespace: temporal.namespace, connection: await (await import('@temporalio/client')).Connection.connect({ address: temporal.address }) });
 
