@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
 import type { ListRoundsQuery } from '@ratsweg/contracts';
 import { isoInstantSchema, isUuid, type Outcome, type RoundStatus } from '@ratsweg/domain';
-import { listRounds, type RoundEntity, type RoundSortField } from '@ratsweg/persistence';
+import { listRounds, type RoundSortField, type RoundSummaryRow } from '@ratsweg/persistence';
 import { DataSource } from 'typeorm';
 import type { Locale } from '../i18n/locale.util.js';
 import { ProblemException, text } from '../problem-details/problem.exception.js';
@@ -61,7 +61,7 @@ export class RoundListService {
   }
 }
 
-export function presentRoundSummary(row: RoundEntity, locale: Locale, now: Date): RoundSummaryResponse {
+export function presentRoundSummary(row: RoundSummaryRow, locale: Locale, now: Date): RoundSummaryResponse {
   const running = row.status === 'running';
   const openStages = row.stages
     .filter((stage) => stage.status === 'open')

@@ -83,27 +83,8 @@ export class RoundService {
       continueAsNewAfterEvents: this.config.ROUND_HISTORY_EVENT_LIMIT,
       ...(request.parameters ? { parameters: request.parameters } : {}),
     };
-    const workflowId = roundWorkflowId(roundId);
-    let startedBefore = false;
-    try {
-      await this.temporal.workflow.start(ROUND_WORKFLOW_TYPE, {
-        workflowId,
-        // A round's id is never used for a second workflow, not even after the first one has closed.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SEARCH_ATTRIBUTES.tenant, value: input.tenant },
-          { key: SEARCH_ATTRIBUTES.template, value: template.key },
-          { key: SEARCH_ATTRIBUTES.status, value: 'running' },
-        ]),
-      });
-    } catch (error) {
-      // Only a key-derived id can exist already: an earlier attempt of this very request started it.
-      if (!(options.idempotencyKey && error instanceof WorkflowExecutionAlreadyStartedError)) throw temporalProblem(error);
-      startedBefore = true;
-    }
-    // The same rules the workflow applies give the state it starts in; its first recording replaces this row.
+    // The same rules the workflow applies give the state it starts in: its search attributes, and the
+    // read-model row that lists the round at once (its first recording replaces the row).
     const { round } = Round.start(
       {
         id: roundId,
@@ -116,6 +97,28 @@ export class RoundService {
       },
       requestedAt,
     );
+    const workflowId = roundWorkflowId(roundId);
+    let startedBefore = false;
+    try {
+      await this.temporal.workflow.start(ROUND_WORKFLOW_TYPE, {
+        workflowId,
+        // A round's id is never used for a second workflow, not even after the first one has closed.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SEARCH_ATTRIBUTES.tenant, value: input.tenant },
+          { key: SEARCH_ATTRIBUTES.template, value: template.key },
+          { key: SEARCH_ATTRIBUTES.status, value: round.state.status },
+          // Since workflows v0.4.0 the first recording does not upsert what the start already set.
+          { key: SEARCH_ATTRIBUTES.currentStage, value: [...round.openStageKeys] },
+        ]),
+      });
+    } catch (error) {
+      // Only a key-derived id can exist already: an earlier attempt of this very request started it.
+      if (!(options.idempotencyKey && error instanceof WorkflowExecutionAlreadyStartedError)) throw temporalProblem(error);
+      startedBefore = true;
+    }
     await this.rounds.insertStarted(workflowId, input.tenant, round.state);
     return startedBefore ? this.get(roundId) : round.state;
   }

@@ -63,9 +63,13 @@ export class TemplateService {
 
   /** The given version, or the newest one; undefined when there is none. */
   async find(tenant: string, key: string, version?: number): Promise<ProcessTemplate | undefined> {
+    const builtin = BUILTIN_TEMPLATES.filter((template) => template.key === key);
+    // A shipped version wins over a stored one of the same number, so asking for it needs no query.
+    const shipped = version === undefined ? undefined : builtin.find((candidate) => candidate.version === version);
+    if (shipped) return shipped;
     // One indexed lookup of this key, not every stored template of the tenant: this runs on every round start.
     const stored = await this.stored.findVersion(tenant, key, version);
-    const candidates = [...BUILTIN_TEMPLATES.filter((template) => template.key === key), ...(stored ? [stored.definition] : [])];
+    const candidates = [...builtin, ...(stored ? [stored] : [])];
     if (version !== undefined) return candidates.find((candidate) => candidate.version === version);
     return candidates.reduce<ProcessTemplate | undefined>((newest, candidate) => (newest && newest.version > candidate.version ? newest : candidate), undefined);
   }

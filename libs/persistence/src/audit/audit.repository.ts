@@ -38,29 +38,58 @@ export function directoryChain(tenant: string): string {
   return `directory:${tenant}`;
 }
 
+/** The columns of one appended entry, in the order `appendToChain` gives their values. */
+const AUDIT_ENTRY_COLUMNS = [
+  'tenant', 'chain', 'chain_position', 'round_id', 'subject_type', 'subject_id', 'seq', 'position',
+  'action', 'actor', 'stage_key', 'details', 'before', 'after', 'occurred_at', 'idempotency_key', 'prev_hash', 'hash',
+] as const;
+
+const AUDIT_ROWS_PER_INSERT = 1_000;
+
 /** Appends to and verifies the hash-chained audit trail. */
 export class AuditRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Appends entries to their chains inside the caller's transaction. The chain head row is
-   * locked while appending, so concurrent appends to one chain line up one after the other.
+   * Appends entries to their chains inside the caller's transaction, in the order given. Each
+   * chain's head row is locked first, so concurrent appends to one chain line up one after the
+   * other; entries whose idempotency key is already in the trail are skipped (checked under that
+   * lock, so a retry running beside its first attempt cannot slip in twice). Four statements per
+   * chain, however many entries: lock the head, find known keys, insert the entries, move the head.
    */
   async append(manager: EntityManager, entries: AuditAppend[]): Promise<void> {
+    const chains = new Map<string, AuditAppend[]>();
+    for (const entry of entries) chains.set(entry.chain, [...(chains.get(entry.chain) ?? []), entry]);
+    for (const [chain, chainEntries] of chains) await this.appendToChain(manager, chain, chainEntries);
+  }
+
+  private async appendToChain(manager: EntityManager, chain: string, entries: AuditAppend[]): Promise<void> {
+    // Creates the head of a new chain, or locks the existing one, and reads it: one statement.
+    const [head] = (await manager.query(
+      `INSERT INTO "audit_chain_head" AS h ("chain", "position", "hash") VALUES ($1, 0, NULL)
+       ON CONFLICT ("chain") DO UPDATE SET "position" = h."position" RETURNING "position", "hash"`,
+      [chain],
+    )) as { position: number; hash: string | null }[];
+    const keys = entries.flatMap((entry) => (entry.idempotencyKey ? [entry.idempotencyKey] : []));
+    const known = new Set(
+      keys.length === 0
+        ? []
+        : ((await manager.query('SELECT "idempotency_key" AS "key" FROM "audit_entry" WHERE "idempotency_key" = ANY($1)', [keys])) as { key: string }[]).map(
+            (row) => row.key,
+          ),
+    );
+    let position = head?.position ?? 0;
+    let prevHash = head?.hash ?? null;
+    const rows: unknown[][] = [];
     for (const entry of entries) {
-      if (entry.idempotencyKey) {
-        const known = await manager.query('SELECT 1 FROM "audit_entry" WHERE "idempotency_key" = $1', [entry.idempotencyKey]);
-        if (known.length > 0) continue;
-      }
-      await manager.query('INSERT INTO "audit_chain_head" ("chain", "position", "hash") VALUES ($1, 0, NULL) ON CONFLICT ("chain") DO NOTHING', [entry.chain]);
-      const [head] = (await manager.query('SELECT "position", "hash" FROM "audit_chain_head" WHERE "chain" = $1 FOR UPDATE', [entry.chain])) as {
-        position: number;
-        hash: string | null;
-      }[];
+      if (entry.idempotencyKey && known.has(entry.idempotencyKey)) continue;
+      // The same key twice in one call is one entry.
+      if (entry.idempotencyKey) known.add(entry.idempotencyKey);
+      position += 1;
       const fields: HashedAuditFields = {
         tenant: entry.tenant,
-        chain: entry.chain,
-        chainPosition: (head?.position ?? 0) + 1,
+        chain,
+        chainPosition: position,
         subjectType: entry.subjectType,
         subjectId: entry.subjectId,
         action: entry.action,
@@ -70,36 +99,40 @@ export class AuditRepository {
         before: entry.before ?? null,
         after: entry.after ?? null,
         occurredAt: entry.occurredAt.toISOString(),
-        prevHash: head?.hash ?? null,
+        prevHash,
       };
       const hash = auditHash(fields);
-      await manager.query(
-        `INSERT INTO "audit_entry" ("tenant", "chain", "chain_position", "round_id", "subject_type", "subject_id", "seq", "position",
-           "action", "actor", "stage_key", "details", "before", "after", "occurred_at", "idempotency_key", "prev_hash", "hash")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-        [
-          fields.tenant,
-          fields.chain,
-          fields.chainPosition,
-          entry.roundId ?? null,
-          fields.subjectType,
-          fields.subjectId,
-          entry.seq ?? null,
-          entry.position ?? null,
-          fields.action,
-          fields.actor,
-          fields.stageKey,
-          jsonOrNull(fields.details),
-          jsonOrNull(fields.before),
-          jsonOrNull(fields.after),
-          entry.occurredAt,
-          entry.idempotencyKey ?? null,
-          fields.prevHash,
-          hash,
-        ],
-      );
-      await manager.query('UPDATE "audit_chain_head" SET "position" = $2, "hash" = $3 WHERE "chain" = $1', [entry.chain, fields.chainPosition, hash]);
+      rows.push([
+        fields.tenant,
+        fields.chain,
+        fields.chainPosition,
+        entry.roundId ?? null,
+        fields.subjectType,
+        fields.subjectId,
+        entry.seq ?? null,
+        entry.position ?? null,
+        fields.action,
+        fields.actor,
+        fields.stageKey,
+        jsonOrNull(fields.details),
+        jsonOrNull(fields.before),
+        jsonOrNull(fields.after),
+        entry.occurredAt,
+        entry.idempotencyKey ?? null,
+        fields.prevHash,
+        hash,
+      ]);
+      prevHash = hash;
     }
+    if (rows.length === 0) return;
+    const width = AUDIT_ENTRY_COLUMNS.length;
+    // PostgreSQL takes at most 65,535 parameters in one statement.
+    for (let from = 0; from < rows.length; from += AUDIT_ROWS_PER_INSERT) {
+      const batch = rows.slice(from, from + AUDIT_ROWS_PER_INSERT);
+      const values = batch.map((_row, index) => `(${AUDIT_ENTRY_COLUMNS.map((_column, column) => `$${index * width + column + 1}`).join(', ')})`);
+      await manager.query(`INSERT INTO "audit_entry" (${AUDIT_ENTRY_COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES ${values.join(', ')}`, batch.flat());
+    }
+    await manager.query('UPDATE "audit_chain_head" SET "position" = $2, "hash" = $3 WHERE "chain" = $1', [chain, position, prevHash]);
   }
 
   /** Appends in a transaction of its own. */

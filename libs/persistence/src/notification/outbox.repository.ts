@@ -93,6 +93,7 @@ export class OutboxRepository {
 
   /** Writes the notifications of a recorded change; called inside the recording transaction. */
   static async enqueue(manager: EntityManager, tenant: string, state: RoundState, seq: number, changes: RoundChange[]): Promise<void> {
+    const rows: unknown[][] = [];
     for (const change of changes) {
       const closedConsultation =
         (change.audiences ?? []).length > 0 && (change.action === 'stage.closed' || change.action === 'stage.decided') && change.stageKey
@@ -129,22 +130,26 @@ export class OutboxRepository {
           ...(stage ? { calendar: calendarPositionOf(change, stage) } : {}),
           audiences: change.audiences ?? [],
         };
-        await manager.query(
-          `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("idempotency_key") DO NOTHING`,
-          [
-            tenant,
-            state.id,
-            change.stageKey ?? null,
-            change.action,
-            audience,
-            occurrence,
-            `${state.id}:${change.stageKey ?? '-'}:${change.action}:${audience}:${occurrence}`,
-            JSON.stringify(payload),
-          ],
-        );
+        rows.push([
+          tenant,
+          state.id,
+          change.stageKey ?? null,
+          change.action,
+          audience,
+          occurrence,
+          `${state.id}:${change.stageKey ?? '-'}:${change.action}:${audience}:${occurrence}`,
+          JSON.stringify(payload),
+        ]);
       }
     }
+    if (rows.length === 0) return;
+    // All notifications of the recording in one statement (8 parameters a row; a recording has a few dozen at most).
+    const values = rows.map((_row, index) => `(${Array.from({ length: 8 }, (_value, column) => `$${index * 8 + column + 1}`).join(', ')})`);
+    await manager.query(
+      `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")
+       VALUES ${values.join(', ')} ON CONFLICT ("idempotency_key") DO NOTHING`,
+      rows.flat(),
+    );
   }
 
   /**

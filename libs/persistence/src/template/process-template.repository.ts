@@ -25,12 +25,14 @@ export class ProcessTemplateRepository {
   }
 
   /** One stored version of a template (`version`), or its newest stored version; undefined when there is none. */
-  async findVersion(tenant: string, key: string, version?: number): Promise<ProcessTemplateEntity | undefined> {
-    const found = await this.dataSource.getRepository(ProcessTemplateEntity).findOne({
-      where: { tenant, key, ...(version === undefined ? {} : { version }) },
-      order: { version: 'DESC' },
-    });
-    return found ?? undefined;
+  async findVersion(tenant: string, key: string, version?: number): Promise<ProcessTemplate | undefined> {
+    // One indexed row in plain SQL: this runs on every round start (see the P2 benchmark).
+    const rows = (await this.dataSource.query(
+      `SELECT "definition" FROM "process_template" WHERE "tenant" = $1 AND "key" = $2${version === undefined ? '' : ' AND "version" = $3'}
+       ORDER BY "version" DESC LIMIT 1`,
+      version === undefined ? [tenant, key] : [tenant, key, version],
+    )) as { definition: ProcessTemplate }[];
+    return rows[0]?.definition;
   }
 
   /**
