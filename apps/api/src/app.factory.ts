@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { RATSWEG_CONFIG, type RatswegConfig } from '@ratsweg/config';
@@ -19,6 +18,7 @@ import { documentAccess } from './auth/access.openapi.js';
 import { CLOUD_EVENTS_MEDIA_TYPE } from './event/cloud-event.util.js';
 import { documentInboundEvents } from './event/inbound-event.openapi.js';
 import { serveWebApp } from './web/web-app.js';
+import { securityHeaders } from './http/security-headers.util.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -113,7 +113,7 @@ function routeKey(request: { method: string; routeOptions: { url?: string } }): 
 /** Cookies, security headers, rate limits, CORS (off unless configured) and no caching of API answers. */
 async function harden(app: NestFastifyApplication, config: RatswegConfig): Promise<void> {
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -135,6 +135,14 @@ async function harden(app: NestFastifyApplication, config: RatswegConfig): Promi
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
+  // On every answer, errors and 404s included; a route may still set its own (the printable audit protocol sets its CSP).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (_request, reply, done) => {
+      void reply.headers(headers);
+      done();
+    });
   await app.register(fastifyRateLimit, {
     global: true,
     allowList: (request) => !(routeKey(request) in RATE_LIMITED_ROUTES),

@@ -30,6 +30,9 @@ describe('hardening of the HTTP interface', () => {
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('x-powered-by')).toBeNull();
+    // Another site can neither embed the API's answers nor keep a handle on its window.
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   };
 
   const expectNoLeak = (response: HttpResult): void => {
