@@ -56,6 +56,19 @@ function markdown(report) {
       `- **P6 ${P6.title}.** Method: ${P6.does}. The chain had ${P6.runs} runs (${P6.historyEventsPerRun.join(', ')} events; ${P6.eventsAllRuns} in all) and took ${fmt(P6.secondsForRun, 1)} s.`,
     );
   }
+  if (P2?.ours.cpuMsPerStart) {
+    lines.push('', `P2: CPU time per round start (ms, median of the repetitions; each side counted from its first start until its worker caught up)`, '');
+    lines.push('| process | ours | raw |', '|---|---|---|');
+    for (const name of Object.keys(P2.ours.cpuMsPerStart)) lines.push(`| ${name} | ${fmt(P2.ours.cpuMsPerStart[name])} | ${fmt(P2.raw.cpuMsPerStart[name])} |`);
+    lines.push(`| all | ${fmt(P2.ours.cpuMsPerStartTotal)} | ${fmt(P2.raw.cpuMsPerStartTotal)} |`);
+    lines.push('', `Ours takes ${fmt(P2.cpuRatio)} × the CPU of a raw start; on two busy cores the throughput ratio follows the CPU ratio.`);
+  }
+  if (P7?.raw.ourStatementP50 !== undefined) {
+    lines.push(
+      '',
+      `P7, where the time of one list request goes (p50): the API's own statement for the page through pg ${fmt(P7.raw.ourStatementP50)} ms (raw \`SELECT *\` ${fmt(P7.raw.p50)} ms); an HTTP request that reads nothing (GET /health/live) ${fmt(P7.ours.httpFloorP50)} ms; the rest of ${fmt(P7.ours.p50)} ms is the bearer check (one query), validation, presenting 50 rounds and writing the JSON.`,
+    );
+  }
   if (P7?.raw.plan) lines.push('', 'Plan of the raw query (EXPLAIN):', '', '```', ...P7.raw.plan, '```');
   if (perRound && Object.keys(perRound).length > 0) {
     lines.push('', '## Per-round costs (measured; input to "Scale on paper" in the README)', '');

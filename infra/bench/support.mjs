@@ -1,6 +1,6 @@
 // Helpers of the benchmark harness: child processes, statistics, a counting SMTP server.
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from '../testing/free-port.mjs';
@@ -156,5 +156,58 @@ export class CountingSmtpServer {
 
   async stop() {
     await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 once it has gone. */
+function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function postgresPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Where the CPU time of a measured stretch goes: each named process, and all PostgreSQL server
+ * processes of the machine together (backends live as long as their connections; one that ended
+ * meanwhile is not counted).
+ */
+export class CpuMeter {
+  constructor(processes) {
+    this.processes = processes;
+  }
+
+  snapshot() {
+    const named = Object.fromEntries(Object.entries(this.processes).map(([name, pid]) => [name, cpuMsOf(pid)]));
+    const postgres = new Map(postgresPids().map((pid) => [pid, cpuMsOf(pid)]));
+    return { named, postgres };
+  }
+
+  /** CPU ms per unit of work between two snapshots, by process. */
+  per(before, after, units) {
+    const result = {};
+    for (const name of Object.keys(this.processes)) result[name] = (after.named[name] - before.named[name]) / units;
+    let postgres = 0;
+    for (const [pid, ms] of after.postgres) if (before.postgres.has(pid)) postgres += ms - before.postgres.get(pid);
+    result.postgres = postgres / units;
+    return result;
   }
 }
