@@ -77,12 +77,12 @@ function markdown(report) {
   if (P7?.raw.plan) lines.push('', 'Plan of the raw query (EXPLAIN):', '', '```', ...P7.raw.plan, '```');
   if (perRound && Object.keys(perRound).length > 0) {
     lines.push('', '## Per-round costs (measured; input to "Scale on paper" in the README)', '');
-    lines.push('| template | runs | history events | history bytes | activities | timers | workflow tasks | updates | DB rows | DB bytes (row data) | notifications | deliveries | e-mails |');
+    lines.push('| template | runs | history events | history bytes | activities (local) | timers | workflow tasks | updates | DB rows | DB bytes (row data) | notifications | deliveries | e-mails |');
     lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const [key, cost] of Object.entries(perRound)) {
       const t = cost.temporal;
       lines.push(
-        `| ${key} | ${t.runs} | ${t.historyEvents} | ${t.historyBytes} | ${t.activities} | ${t.timers} | ${t.workflowTasks} | ${t.updates} | ${cost.database.rows} | ${cost.database.bytes} | ${cost.notifications.notifications} | ${cost.notifications.deliveries} | ${cost.notifications.emails} |`,
+        `| ${key} | ${t.runs} | ${t.historyEvents} | ${t.historyBytes} | ${t.activities} (${t.localActivities ?? 0}) | ${t.timers} | ${t.workflowTasks} | ${t.updates} | ${cost.database.rows} | ${cost.database.bytes} | ${cost.notifications.notifications} | ${cost.notifications.deliveries} | ${cost.notifications.emails} |`,
       );
     }
     lines.push('', 'Rows per table: ' + Object.entries(perRound).map(([key, cost]) => `${key}: ${Object.entries(cost.database.tables).map(([table, t]) => `${table} ${t.rows}`).join(', ')}`).join('; ') + '.');

@@ -529,6 +529,7 @@ async function costsOf({ temporal, db }, roundId) {
   for await (const execution of temporal.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(execution.runId);
   let events = 0;
   let activities = 0;
+  let localActivities = 0;
   let timers = 0;
   let workflowTasks = 0;
   let updates = 0;
@@ -543,6 +544,8 @@ async function costsOf({ temporal, db }, roundId) {
     events += list.length;
     for (const event of list) {
       if (event.activityTaskScheduledEventAttributes) activities += 1;
+      // A local activity leaves one marker (the recordings since workflows v0.4.0).
+      if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities += 1;
       if (event.timerStartedEventAttributes) timers += 1;
       if (event.workflowTaskCompletedEventAttributes) workflowTasks += 1;
       if (event.workflowExecutionUpdateAcceptedEventAttributes) updates += 1;
@@ -561,7 +564,7 @@ async function costsOf({ temporal, db }, roundId) {
   const emails = (await rowsOf(`SELECT count(*)::int AS n FROM delivery d JOIN notification n ON n.id = d.notification_id WHERE n.round_id = $1 AND d.channel = 'email'`)).n;
   return {
     roundId,
-    temporal: { runs: runs.length, historyEvents: events, historyBytes, historyEventsPerRun, activities, timers, workflowTasks, updates },
+    temporal: { runs: runs.length, historyEvents: events, historyBytes, historyEventsPerRun, activities, localActivities, timers, workflowTasks, updates },
     database: { tables, rows: Object.values(tables).reduce((sum, table) => sum + table.rows, 0), bytes: Object.values(tables).reduce((sum, table) => sum + table.bytes, 0) },
     notifications: { notifications: tables.notification.rows, deliveries: tables.delivery.rows, emails },
   };
