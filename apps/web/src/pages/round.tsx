@@ -18,6 +18,13 @@ export function mayDecide(me: Me | null | undefined, stage: Stage): boolean {
   return stage.body !== undefined && me.secretaryOf.includes(stage.body);
 }
 
+/** The later of two states of a round (by updatedAt); the loaded one when both are as new. */
+export function newerRound(kept: Round | undefined, loaded: Round | undefined): Round | undefined {
+  if (!kept) return loaded;
+  if (!loaded || loaded.id !== kept.id) return kept;
+  return Date.parse(loaded.updatedAt) >= Date.parse(kept.updatedAt) ? loaded : kept;
+}
+
 /** A round: summary, the stages as a timeline (status, window, deadline with its rule, decisions), and the decision form where the person may decide. */
 export function RoundPage() {
   const { id = '' } = useParams();
@@ -31,12 +38,11 @@ export function RoundPage() {
   useEffect(() => {
     if (saved) savedNotice.current?.focus();
   }, [saved]);
-  // Live: another person's decision (or the workflow) changed the round — load it again.
-  const liveAt = useLiveUpdates(`/api/v1/rounds/${encodeURIComponent(id)}/events`, () => {
-    setLatest(undefined);
-    round.reload();
-  });
-  const current = latest && latest.id === id ? latest : round.data;
+  // Live: another person's decision (or the workflow) changed the round — load it again. What this
+  // page already shows stays until the reload brings something at least as new: clearing it first
+  // would show the state of the first load again for a moment (a cancelled round as running).
+  const liveAt = useLiveUpdates(`/api/v1/rounds/${encodeURIComponent(id)}/events`, () => round.reload());
+  const current = newerRound(latest && latest.id === id ? latest : undefined, round.data);
   const decidable = current?.stages.filter((stage) => mayDecide(me, stage)) ?? [];
   const template = useLoad(
     (signal) => (current && decidable.length > 0 ? api<TemplateResponse>(`/api/v1/templates/${encodeURIComponent(current.templateKey)}`, { signal }) : Promise.resolve(undefined)),
