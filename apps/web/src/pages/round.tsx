@@ -19,7 +19,7 @@ export function mayDecide(me: Me | null | undefined, stage: Stage): boolean {
 }
 
 /** The later of two states of a round (by updatedAt); the loaded one when both are as new. */
-export function newerRound(kept: Round | undefined, loaded: Round | undefined): Round | undefined {
+function newerRound(kept: Round | undefined, loaded: Round | undefined): Round | undefined {
   if (!kept) return loaded;
   if (!loaded || loaded.id !== kept.id) return kept;
   return Date.parse(loaded.updatedAt) >= Date.parse(kept.updatedAt) ? loaded : kept;

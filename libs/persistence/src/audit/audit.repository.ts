@@ -38,14 +38,6 @@ export function directoryChain(tenant: string): string {
   return `directory:${tenant}`;
 }
 
-/** The columns of one appended entry, in the order `appendToChain` gives their values. */
-const AUDIT_ENTRY_COLUMNS = [
-  'tenant', 'chain', 'chain_position', 'round_id', 'subject_type', 'subject_id', 'seq', 'position',
-  'action', 'actor', 'stage_key', 'details', 'before', 'after', 'occurred_at', 'idempotency_key', 'prev_hash', 'hash',
-] as const;
-
-const AUDIT_ROWS_PER_INSERT = 1_000;
-
 /** Appends to and verifies the hash-chained audit trail. */
 export class AuditRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -59,7 +51,11 @@ export class AuditRepository {
    */
   async append(manager: EntityManager, entries: AuditAppend[]): Promise<void> {
     const chains = new Map<string, AuditAppend[]>();
-    for (const entry of entries) chains.set(entry.chain, [...(chains.get(entry.chain) ?? []), entry]);
+    for (const entry of entries) {
+      const chainEntries = chains.get(entry.chain);
+      if (chainEntries) chainEntries.push(entry);
+      else chains.set(entry.chain, [entry]);
+    }
     for (const [chain, chainEntries] of chains) await this.appendToChain(manager, chain, chainEntries);
   }
 
@@ -80,7 +76,7 @@ export class AuditRepository {
     );
     let position = head?.position ?? 0;
     let prevHash = head?.hash ?? null;
-    const rows: unknown[][] = [];
+    const rows: Record<string, unknown>[] = [];
     for (const entry of entries) {
       if (entry.idempotencyKey && known.has(entry.idempotencyKey)) continue;
       // The same key twice in one call is one entry.
@@ -102,36 +98,41 @@ export class AuditRepository {
         prevHash,
       };
       const hash = auditHash(fields);
-      rows.push([
-        fields.tenant,
-        fields.chain,
-        fields.chainPosition,
-        entry.roundId ?? null,
-        fields.subjectType,
-        fields.subjectId,
-        entry.seq ?? null,
-        entry.position ?? null,
-        fields.action,
-        fields.actor,
-        fields.stageKey,
-        jsonOrNull(fields.details),
-        jsonOrNull(fields.before),
-        jsonOrNull(fields.after),
-        entry.occurredAt,
-        entry.idempotencyKey ?? null,
-        fields.prevHash,
+      rows.push({
+        tenant: fields.tenant,
+        chain,
+        chain_position: position,
+        round_id: entry.roundId ?? null,
+        subject_type: fields.subjectType,
+        subject_id: fields.subjectId,
+        seq: entry.seq ?? null,
+        position: entry.position ?? null,
+        action: fields.action,
+        actor: fields.actor,
+        stage_key: fields.stageKey,
+        details: fields.details,
+        before: fields.before,
+        after: fields.after,
+        occurred_at: fields.occurredAt,
+        idempotency_key: entry.idempotencyKey ?? null,
+        prev_hash: fields.prevHash,
         hash,
-      ]);
+      });
       prevHash = hash;
     }
     if (rows.length === 0) return;
-    const width = AUDIT_ENTRY_COLUMNS.length;
-    // PostgreSQL takes at most 65,535 parameters in one statement.
-    for (let from = 0; from < rows.length; from += AUDIT_ROWS_PER_INSERT) {
-      const batch = rows.slice(from, from + AUDIT_ROWS_PER_INSERT);
-      const values = batch.map((_row, index) => `(${AUDIT_ENTRY_COLUMNS.map((_column, column) => `$${index * width + column + 1}`).join(', ')})`);
-      await manager.query(`INSERT INTO "audit_entry" (${AUDIT_ENTRY_COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES ${values.join(', ')}`, batch.flat());
-    }
+    // All entries in one statement with one parameter, as the outbox writes its deliveries.
+    await manager.query(
+      `INSERT INTO "audit_entry" ("tenant", "chain", "chain_position", "round_id", "subject_type", "subject_id", "seq", "position",
+         "action", "actor", "stage_key", "details", "before", "after", "occurred_at", "idempotency_key", "prev_hash", "hash")
+       SELECT e."tenant", e."chain", e."chain_position", e."round_id", e."subject_type", e."subject_id", e."seq", e."position",
+         e."action", e."actor", e."stage_key", e."details", e."before", e."after", e."occurred_at", e."idempotency_key", e."prev_hash", e."hash"
+       FROM jsonb_to_recordset($1::jsonb) AS e("tenant" text, "chain" text, "chain_position" integer, "round_id" uuid, "subject_type" text,
+         "subject_id" text, "seq" integer, "position" integer, "action" text, "actor" text, "stage_key" text, "details" jsonb, "before" jsonb,
+         "after" jsonb, "occurred_at" timestamptz, "idempotency_key" text, "prev_hash" text, "hash" text)
+       ORDER BY e."chain_position"`,
+      [JSON.stringify(rows)],
+    );
     await manager.query('UPDATE "audit_chain_head" SET "position" = $2, "hash" = $3 WHERE "chain" = $1', [chain, position, prevHash]);
   }
 
@@ -212,8 +213,4 @@ export class AuditRepository {
     }
     return { valid: true, entries: entries.length };
   }
-}
-
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
 }

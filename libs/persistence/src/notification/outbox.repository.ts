@@ -93,7 +93,7 @@ export class OutboxRepository {
 
   /** Writes the notifications of a recorded change; called inside the recording transaction. */
   static async enqueue(manager: EntityManager, tenant: string, state: RoundState, seq: number, changes: RoundChange[]): Promise<void> {
-    const rows: unknown[][] = [];
+    const rows: Record<string, unknown>[] = [];
     for (const change of changes) {
       const closedConsultation =
         (change.audiences ?? []).length > 0 && (change.action === 'stage.closed' || change.action === 'stage.decided') && change.stageKey
@@ -130,25 +130,27 @@ export class OutboxRepository {
           ...(stage ? { calendar: calendarPositionOf(change, stage) } : {}),
           audiences: change.audiences ?? [],
         };
-        rows.push([
+        rows.push({
           tenant,
-          state.id,
-          change.stageKey ?? null,
-          change.action,
+          round_id: state.id,
+          stage_key: change.stageKey ?? null,
+          kind: change.action,
           audience,
           occurrence,
-          `${state.id}:${change.stageKey ?? '-'}:${change.action}:${audience}:${occurrence}`,
-          JSON.stringify(payload),
-        ]);
+          idempotency_key: `${state.id}:${change.stageKey ?? '-'}:${change.action}:${audience}:${occurrence}`,
+          payload,
+        });
       }
     }
     if (rows.length === 0) return;
-    // All notifications of the recording in one statement (8 parameters a row; a recording has a few dozen at most).
-    const values = rows.map((_row, index) => `(${Array.from({ length: 8 }, (_value, column) => `$${index * 8 + column + 1}`).join(', ')})`);
+    // All notifications of the recording in one statement with one parameter, as the deliveries are written.
     await manager.query(
       `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")
-       VALUES ${values.join(', ')} ON CONFLICT ("idempotency_key") DO NOTHING`,
-      rows.flat(),
+       SELECT n."tenant", n."round_id", n."stage_key", n."kind", n."audience", n."occurrence", n."idempotency_key", n."payload"
+       FROM jsonb_to_recordset($1::jsonb) AS n("tenant" text, "round_id" uuid, "stage_key" text, "kind" text, "audience" text,
+         "occurrence" text, "idempotency_key" text, "payload" jsonb)
+       ON CONFLICT ("idempotency_key") DO NOTHING`,
+      [JSON.stringify(rows)],
     );
   }
 
