@@ -103,6 +103,8 @@ try {
     RATSWEG_ADMIN_PASSWORD: admin.password,
     // The embedded default signs in without a second factor; production keeps RATSWEG_REQUIRE_MFA=true.
     RATSWEG_REQUIRE_MFA: process.env.RATSWEG_REQUIRE_MFA ?? 'false',
+    // PGlite is one session: a NOTIFY reaches the connection that sent it, not a listener. The dispatcher polls.
+    ...(process.env.DATABASE_URL ? {} : { NOTIFICATION_WAKEUP: process.env.NOTIFICATION_WAKEUP ?? 'false' }),
   };
   startNode('worker', 'apps/worker/dist/main.js', env);
   startNode('api', 'apps/api/dist/main.js', env);

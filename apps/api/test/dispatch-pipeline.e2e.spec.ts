@@ -2,9 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@ratsweg/config';
 import { kurzverfahrenTemplate, Round } from '@ratsweg/domain';
 import { NotificationDispatcher } from '@ratsweg/notifications';
-import { createDataSource, NotificationDigestRepository, OutboxRepository, RoundRepository, WebhookSubscriptionRepository } from '@ratsweg/persistence';
+import {
+  createDataSource,
+  NotificationDigestRepository,
+  OUTBOX_LISTENER_APPLICATION,
+  OutboxRepository,
+  RoundRepository,
+  WebhookSubscriptionRepository,
+} from '@ratsweg/persistence';
 import type { DataSource } from 'typeorm';
 import { TestSmtpServer } from './support/smtp.js';
+import { eventually } from './support/system.js';
 
 const MEMBERS = 12;
 const NOTIFICATIONS = 60;
@@ -30,7 +38,7 @@ describe('e-mails expanded and sent by two dispatchers at once', () => {
   });
 
   /** A body with members and a backlog of pending notifications of one round, each to the whole body. */
-  const backlog = async (tenant: string): Promise<string[]> => {
+  const backlog = async (tenant: string, count = NOTIFICATIONS): Promise<{ addresses: string[]; notify: (count: number, batch: string) => Promise<void> }> => {
     const db = dataSources[0] as DataSource;
     await db.query(
       `INSERT INTO tenant (key, name, short_name, ags, standing_orders, created_at, modified_at)
@@ -60,17 +68,20 @@ describe('e-mails expanded and sent by two dispatchers at once', () => {
       deadline: '2030-03-24T16:00:00Z',
       audiences: ['body:verteiler'],
     };
-    await db.query(
-      `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")
-       SELECT $1, $2, 'info', 'stage.opened', 'body:verteiler', 'n' || n, $1 || ':' || n, $3::jsonb FROM generate_series(1, $4::int) n`,
-      [tenant, round.state.id, JSON.stringify(payload), NOTIFICATIONS],
-    );
-    return Array.from({ length: MEMBERS }, (_, index) => `person${index + 1}@${tenant}.example`);
+    const notify = async (notifications: number, batch: string): Promise<void> => {
+      await db.query(
+        `INSERT INTO "notification" ("tenant", "round_id", "stage_key", "kind", "audience", "occurrence", "idempotency_key", "payload")
+         SELECT $1, $2, 'info', 'stage.opened', 'body:verteiler', $5 || n, $1 || ':' || $5 || n, $3::jsonb FROM generate_series(1, $4::int) n`,
+        [tenant, round.state.id, JSON.stringify(payload), notifications, batch],
+      );
+    };
+    await notify(count, 'n');
+    return { addresses: Array.from({ length: MEMBERS }, (_, index) => `person${index + 1}@${tenant}.example`), notify };
   };
 
   it('should send every e-mail of the backlog exactly once, marked sent with one attempt each, however the two lease', async () => {
     const tenant = `test-pipeline-${randomUUID()}`;
-    const addresses = await backlog(tenant);
+    const { addresses } = await backlog(tenant);
     const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL, RATSWEG_TENANT: tenant, SMTP_URL: smtp.url });
     const dispatchers = dataSources.map(
       (dataSource) => new NotificationDispatcher(config, new OutboxRepository(dataSource), new NotificationDigestRepository(dataSource), new WebhookSubscriptionRepository(dataSource)),
@@ -107,5 +118,47 @@ describe('e-mails expanded and sent by two dispatchers at once', () => {
     const german = mails.filter((mail) => !english.includes(mail));
     const germanSubjects = new Set(german.map((mail) => mail.subject));
     expect(english.some((mail) => germanSubjects.has(mail.subject))).toBe(false);
+  });
+
+  it('should send notifications as soon as they are written, not at its next look, also after its listening connection was dropped', async () => {
+    const tenant = `wake-${randomUUID().slice(0, 8)}`;
+    const { addresses, notify } = await backlog(tenant, 0);
+    // Its next look would be a minute away: only the wake-up can send within the waits below.
+    const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL, RATSWEG_TENANT: tenant, SMTP_URL: smtp.url, NOTIFICATION_DISPATCH_INTERVAL_MS: '60000' });
+    const db = dataSources[0] as DataSource;
+    const dispatcher = new NotificationDispatcher(config, new OutboxRepository(db), new NotificationDigestRepository(db), new WebhookSubscriptionRepository(db));
+    const listener = (other?: number) =>
+      eventually(async () => {
+        const rows = (await db.query(
+          `SELECT "pid" FROM pg_stat_activity WHERE "application_name" = $1 AND "query" = 'LISTEN ratsweg_outbox' AND "state" = 'idle'`,
+          [`${OUTBOX_LISTENER_APPLICATION}:${tenant}`],
+        )) as { pid: number }[];
+        return rows.find((row) => row.pid !== other)?.pid;
+      }, 10_000);
+    const mailed = (count: number) => eventually(async () => (smtp.received.filter((mail) => addresses.includes(mail.to)).length >= count ? true : undefined), 15_000);
+    dispatcher.onApplicationBootstrap();
+    try {
+      const first = await listener();
+      await notify(1, 'a');
+      await mailed(MEMBERS);
+      // The pass that sent those is over once they are recorded; the next notification needs a wake-up of its own.
+      await eventually(async () => {
+        const [row] = (await db.query(`SELECT count(*)::int AS "open" FROM "delivery" WHERE "tenant" = $1 AND "status" <> 'sent'`, [tenant])) as { open: number }[];
+        return row?.open === 0 ? true : undefined;
+      });
+      await notify(1, 'b');
+      await mailed(2 * MEMBERS);
+
+      // The database drops the listening connection (a restart, a failover): the dispatcher listens again on a new one.
+      await db.query('SELECT pg_terminate_backend($1)', [first]);
+      await listener(first);
+      await notify(1, 'c');
+      await mailed(3 * MEMBERS);
+    } finally {
+      await dispatcher.beforeApplicationShutdown();
+    }
+    const mails = smtp.received.filter((mail) => addresses.includes(mail.to));
+    expect(mails).toHaveLength(3 * MEMBERS);
+    expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(3 * MEMBERS);
   });
 });

@@ -37,6 +37,8 @@ export const configSchema = z
   /** Set to false only for test servers with self-signed certificates. */
   SMTP_TLS_REJECT_UNAUTHORIZED: bool('true'),
   NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Dispatchers LISTEN for new notifications and send them at once; polling stays the fallback. */
+  NOTIFICATION_WAKEUP: bool('true'),
   /** How long a worker holds a delivery it is sending; after a crash it is sent again once this expires. */
   NOTIFICATION_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
   NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),

@@ -24,6 +24,7 @@ export * from './file/stage-file.entity.js';
 export * from './file/stage-file.repository.js';
 export * from './oparl-import/oparl-importer.js';
 export * from './notification/outbox.repository.js';
+export * from './notification/outbox-listener.js';
 export * from './webhook/webhook-subscription.repository.js';
 export * from './notification/notification-preference.repository.js';
 export * from './notification/notification-inbox.repository.js';

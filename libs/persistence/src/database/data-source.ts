@@ -25,6 +25,7 @@ import { OidcLogin1764112500000 } from '../migrations/1764112500000-oidc-login.j
 import { Idempotency1764115200000 } from '../migrations/1764115200000-idempotency.js';
 import { InboundEvents1764118800000 } from '../migrations/1764118800000-inbound-events.js';
 import { StageFilePublication1764126000000 } from '../migrations/1764126000000-stage-file-publication.js';
+import { OutboxWakeup1764129600000 } from '../migrations/1764129600000-outbox-wakeup.js';
 
 export const ENTITIES = [RoundEntity, AuditEntryEntity, ProcessTemplateEntity, TenantEntity, LegislativeTermEntity, BodyEntity, PersonEntity, MembershipEntity, MeetingEntity, StageFileEntity];
 export const MIGRATIONS = [
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   Idempotency1764115200000,
   InboundEvents1764118800000,
   StageFilePublication1764126000000,
+  OutboxWakeup1764129600000,
   // (new migrations are appended here, in timestamp order; TypeORM runs them by timestamp)
 ];
 

@@ -290,13 +290,22 @@ export class OutboxRepository {
    * worker has taken the delivery over in the meantime, its state is not touched.
    */
   async markSent(id: string, attempts?: number): Promise<void> {
-    // One statement (atomic on its own): the state and the attempt row in one round trip.
+    await this.markAllSent([{ id, attempts }]);
+  }
+
+  /**
+   * Marks leased deliveries sent, each as `markSent` does, in one statement (atomic on its own):
+   * the states and one attempt row each in one round trip.
+   */
+  async markAllSent(deliveries: readonly { id: string; attempts?: number }[]): Promise<void> {
+    if (deliveries.length === 0) return;
     await this.dataSource.query(
-      `WITH "marked" AS (
-         UPDATE "delivery" SET "status" = 'sent', "sent_at" = now(), "last_error" = NULL
-         WHERE "id" = $1 AND "status" <> 'sent' AND ($2::int IS NULL OR "attempts" = $2))
-       INSERT INTO "delivery_attempt" ("delivery_id", "outcome") VALUES ($1, 'sent')`,
-      [id, attempts ?? null],
+      `WITH "sent" AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s("id" uuid, "attempts" integer)),
+       "marked" AS (
+         UPDATE "delivery" d SET "status" = 'sent', "sent_at" = now(), "last_error" = NULL FROM "sent" s
+         WHERE d."id" = s."id" AND d."status" <> 'sent' AND (s."attempts" IS NULL OR d."attempts" = s."attempts"))
+       INSERT INTO "delivery_attempt" ("delivery_id", "outcome") SELECT s."id", 'sent' FROM "sent" s`,
+      [JSON.stringify(deliveries.map((delivery) => ({ id: delivery.id, attempts: delivery.attempts ?? null })))],
     );
   }
 
