@@ -657,7 +657,7 @@ async function benchReminders(ctx) {
     const expected = (SIZE.warmups + SIZE.reps) * count;
     results.P4 = {
       title: 'Reminders delivered per second',
-      ours: { perSecond: med(measured, 'ours', 'perSecond'), firstMailMs: med(measured, 'ours', 'firstMailMs'), does: `${count} reminder notifications written to the outbox in one statement (copies of a real reminder row); the production worker's dispatcher expands them to recipients (the round's administrator: inbox + e-mail), renders, leases, sends through its pooled nodemailer (5 connections) and records each attempt; timed from the insert to the last message accepted by the SMTP server (dispatch interval 100 ms)` },
+      ours: { perSecond: med(measured, 'ours', 'perSecond'), firstMailMs: med(measured, 'ours', 'firstMailMs'), does: `${count} reminder notifications written to the outbox in one statement (copies of a real reminder row); the production worker's dispatcher expands them to recipients (the round's administrator: inbox + e-mail), renders, leases, sends through its pooled nodemailer (5 connections) and records each attempt; timed from the insert to the last message accepted by the SMTP server (the dispatcher is woken by the insert's NOTIFY; its regular look every 100 ms)` },
       raw: { perSecond: med(measured, 'raw', 'perSecond'), firstMailMs: med(measured, 'raw', 'firstMailMs'), does: `${count} messages of the same content through one pooled nodemailer transport (5 connections) to the same SMTP server, all handed over at once` },
       mailsPerRep: count,
       oursMailsReceived: oursMeasured,
