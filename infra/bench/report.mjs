@@ -67,6 +67,12 @@ function markdown(report) {
       '',
       `Ours takes ${fmt(P2.cpuRatio)} × the CPU of a raw start. The middle column starts the round workflow with the input and search attributes the API gives it, straight through the client: ours ÷ raw (${fmt(P2.ratio, 2)}) = ours ÷ that (${fmt(P2.apiRatio, 2)}, the API's share: HTTP, bearer check, template lookup, read-model row) × that ÷ raw (${fmt(P2.workflowRatio, 2)}, what our workflow costs Temporal and the worker).`,
     );
+    if (P2.overHttp) {
+      lines.push(
+        '',
+        `The floor under any HTTP API here: the baseline workflow started behind a bare node:http server in a process of its own runs ${fmt(P2.overHttp.perSecond, 1)} starts/s (${fmt(P2.overHttp.ratio, 2)} × raw); with the API's three database round trips around the start (trivial statements) ${fmt(P2.overHttp.withQueriesPerSecond, 1)} starts/s (${fmt(P2.overHttp.withQueriesRatio, 2)} × raw). Times what our workflow costs (${fmt(P2.workflowRatio, 2)}), an API that authenticates, looks up and lists as ours does stays at or below ${fmt(P2.overHttp.withQueriesRatio * P2.workflowRatio, 2)} on this machine, and below ${fmt(P2.overHttp.ratio * P2.workflowRatio, 2)} with no database at all.`,
+      );
+    }
   }
   if (P7?.raw.ourStatementP50 !== undefined) {
     lines.push(

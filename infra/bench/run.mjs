@@ -116,18 +116,35 @@ async function main() {
     join(scratch, 'baseline-worker.log'),
   );
   cleanups.push(() => baseline.stop());
+  const baselineHttpPort = await freePort();
+  const baselineHttp = new Child(
+    'baseline-http',
+    join(ROOT, 'infra/bench/baseline-http.mjs'),
+    { ...env, BASELINE_TASK_QUEUE: BASELINE_QUEUE, PORT: String(baselineHttpPort) },
+    join(scratch, 'baseline-http.log'),
+  );
+  cleanups.push(() => baselineHttp.stop());
   const base = `http://127.0.0.1:${apiPort}`;
   await until('the API being ready', async () => (await fetch(`${base}/health/ready`).catch(() => undefined))?.ok || undefined, 120_000, 200);
   await worker.waitFor(/Ratsweg worker polling task queue/);
   await baseline.waitFor(/Baseline worker polling task queue/);
+  await baselineHttp.waitFor(/Baseline HTTP starter listening/);
 
   const http = httpClient(base);
   http.token = await http.login(ADMIN.email, ADMIN.password);
   log('API, worker and baseline worker are up; the administrator is signed in');
 
   // Where each side's CPU goes (P2): every process of the run, and PostgreSQL's.
-  const cpu = new CpuMeter({ temporal: temporalServer.process.pid, api: api.pid, worker: worker.pid, baselineWorker: baseline.pid, benchClient: process.pid });
-  const ctx = { temporal, db, http, smtp, env, scratch, roundBundle, baselineBundle, cpu, namespace: temporalServer.namespace };
+  const cpu = new CpuMeter({
+    temporal: temporalServer.process.pid,
+    api: api.pid,
+    worker: worker.pid,
+    baselineWorker: baseline.pid,
+    baselineHttp: baselineHttp.pid,
+    benchClient: process.pid,
+  });
+  const baselineHttpBase = `http://127.0.0.1:${baselineHttpPort}`;
+  const ctx = { temporal, db, http, baselineHttpBase, smtp, env, scratch, roundBundle, baselineBundle, cpu, namespace: temporalServer.namespace };
   const stillOpen = { rounds: [], baseline: [] };
 
   if (wanted('P2') || wanted('P1')) await benchStarts(ctx, stillOpen);
@@ -250,6 +267,7 @@ async function benchStarts(ctx, stillOpen) {
     return { perSecond: (SIZE.p2Starts / ms) * 1000, cpuMsPerStart: cpu.per(before, cpu.snapshot(), SIZE.p2Starts) };
   };
   let template;
+  const httpStarted = [];
   const measured = await repeat(
     'P2',
     async () => {
@@ -293,9 +311,27 @@ async function benchStarts(ctx, stillOpen) {
         () => untilFirstTasksDone(ctx, ids),
       );
       stillOpen.baseline.push(...ids);
-      return side;
+      // The floor under any HTTP API on this machine: the same start behind a bare node:http server
+      // in a process of its own, alone and with the API's three database round trips around it.
+      const overHttp = async (path) => {
+        const httpIds = [];
+        const result = await measuredSide(
+          () =>
+            pool(SIZE.p2Starts, SIZE.concurrency, async () => {
+              const response = await fetch(`${ctx.baselineHttpBase}${path}`, { method: 'POST' });
+              if (response.status !== 201) throw new Error(`P2: the bare HTTP starter answered ${response.status}: ${await response.text()}`);
+              httpIds.push((await response.json()).workflowId);
+            }),
+          () => untilFirstTasksDone(ctx, httpIds),
+        );
+        httpStarted.push(...httpIds);
+        return result;
+      };
+      return { ...side, overHttp: await overHttp('/start'), overHttpWithQueries: await overHttp('/start?queries=1') };
     },
   );
+  // Ended, so that the baseline worker holds what it held before this floor was measured (P1 decides the raw side's first ones).
+  await pool(httpStarted.length, SIZE.concurrency, async (n) => temporal.workflow.getHandle(httpStarted[n]).terminate('benchmark: P2 floor measured'));
   const cpuMedian = (side) => Object.fromEntries(Object.keys(measured[0][side].cpuMsPerStart).map((name) => [name, median(measured.map((rep) => rep[side].cpuMsPerStart[name]))]));
   const total = (perProcess) => Object.values(perProcess).reduce((sum, ms) => sum + ms, 0);
   const oursCpu = cpuMedian('ours');
@@ -312,6 +348,14 @@ async function benchStarts(ctx, stillOpen) {
       cpuMsPerStart: directCpu,
       cpuMsPerStartTotal: total(directCpu),
       does: 'client.workflow.start of the round workflow with the input and search attributes the API gives it (read off a round the API started), on the production worker: the share of Temporal and the worker, without the API',
+    },
+    overHttp: {
+      perSecond: median(measured.map((rep) => rep.raw.overHttp.perSecond)),
+      withQueriesPerSecond: median(measured.map((rep) => rep.raw.overHttpWithQueries.perSecond)),
+      // Each ÷ raw in the same repetition: what one HTTP hop, and that hop with three database round trips, cost a start here.
+      ratio: median(measured.map((rep) => rep.raw.overHttp.perSecond / rep.raw.perSecond)),
+      withQueriesRatio: median(measured.map((rep) => rep.raw.overHttpWithQueries.perSecond / rep.raw.perSecond)),
+      does: 'the baseline workflow started behind a bare node:http server in a process of its own (no framework, no authentication); and the same with two trivial statements through pg before the start and one after it, the database round trips of our API',
     },
     ratio: ratioMedian(measured, 'perSecond'),
     // ours ÷ raw = (ours ÷ direct: the API's share) × (direct ÷ raw: what our workflow costs Temporal and the worker)

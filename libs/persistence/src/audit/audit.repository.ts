@@ -46,8 +46,10 @@ export class AuditRepository {
    * Appends entries to their chains inside the caller's transaction, in the order given. Each
    * chain's head row is locked first, so concurrent appends to one chain line up one after the
    * other; entries whose idempotency key is already in the trail are skipped (checked under that
-   * lock, so a retry running beside its first attempt cannot slip in twice). Four statements per
-   * chain, however many entries: lock the head, find known keys, insert the entries, move the head.
+   * lock, so a retry running beside its first attempt cannot slip in twice). Three statements per
+   * chain, however many entries: lock the head, find known keys, insert the entries and move the
+   * head in one; two on a chain that has no entries yet (a round's first recording), which has no
+   * keys to find.
    */
   async append(manager: EntityManager, entries: AuditAppend[]): Promise<void> {
     const chains = new Map<string, AuditAppend[]>();
@@ -67,8 +69,10 @@ export class AuditRepository {
       [chain],
     )) as { position: number; hash: string | null }[];
     const keys = entries.flatMap((entry) => (entry.idempotencyKey ? [entry.idempotencyKey] : []));
+    // Read under the head's lock: at position 0 the chain has no entries (an append that ran beside
+    // this one has either committed and moved the head, or rolled back and left nothing).
     const known = new Set(
-      keys.length === 0
+      keys.length === 0 || (head?.position ?? 0) === 0
         ? []
         : ((await manager.query('SELECT "idempotency_key" AS "key" FROM "audit_entry" WHERE "idempotency_key" = ANY($1)', [keys])) as { key: string }[]).map(
             (row) => row.key,
@@ -121,19 +125,20 @@ export class AuditRepository {
       prevHash = hash;
     }
     if (rows.length === 0) return;
-    // All entries in one statement with one parameter, as the outbox writes its deliveries.
+    // All entries in one statement with one parameter, as the outbox writes its deliveries, and the
+    // head moved by the same statement (a data-modifying WITH runs to completion, read or not).
     await manager.query(
-      `INSERT INTO "audit_entry" ("tenant", "chain", "chain_position", "round_id", "subject_type", "subject_id", "seq", "position",
+      `WITH "appended" AS (INSERT INTO "audit_entry" ("tenant", "chain", "chain_position", "round_id", "subject_type", "subject_id", "seq", "position",
          "action", "actor", "stage_key", "details", "before", "after", "occurred_at", "idempotency_key", "prev_hash", "hash")
        SELECT e."tenant", e."chain", e."chain_position", e."round_id", e."subject_type", e."subject_id", e."seq", e."position",
          e."action", e."actor", e."stage_key", e."details", e."before", e."after", e."occurred_at", e."idempotency_key", e."prev_hash", e."hash"
        FROM jsonb_to_recordset($1::jsonb) AS e("tenant" text, "chain" text, "chain_position" integer, "round_id" uuid, "subject_type" text,
          "subject_id" text, "seq" integer, "position" integer, "action" text, "actor" text, "stage_key" text, "details" jsonb, "before" jsonb,
          "after" jsonb, "occurred_at" timestamptz, "idempotency_key" text, "prev_hash" text, "hash" text)
-       ORDER BY e."chain_position"`,
-      [JSON.stringify(rows)],
+       ORDER BY e."chain_position")
+       UPDATE "audit_chain_head" SET "position" = $3, "hash" = $4 WHERE "chain" = $2`,
+      [JSON.stringify(rows), chain, position, prevHash],
     );
-    await manager.query('UPDATE "audit_chain_head" SET "position" = $2, "hash" = $3 WHERE "chain" = $1', [chain, position, prevHash]);
   }
 
   /** Appends in a transaction of its own. */
