@@ -266,6 +266,15 @@ async function benchStarts(ctx, stillOpen) {
     await settle();
     return { perSecond: (SIZE.p2Starts / ms) * 1000, cpuMsPerStart: cpu.per(before, cpu.snapshot(), SIZE.p2Starts) };
   };
+  /** Baseline workflows started by `startOne` (it returns the workflow id), timed until the baseline worker has run each one's first task. */
+  const baselineStarts = async (startOne) => {
+    const ids = [];
+    const side = await measuredSide(
+      () => pool(SIZE.p2Starts, SIZE.concurrency, async () => ids.push(await startOne())),
+      () => untilFirstTasksDone(ctx, ids),
+    );
+    return { side, ids };
+  };
   let template;
   const httpStarted = [];
   const measured = await repeat(
@@ -301,33 +310,20 @@ async function benchStarts(ctx, stillOpen) {
       return { ...side, direct };
     },
     async () => {
-      const ids = [];
-      const side = await measuredSide(
-        () =>
-          pool(SIZE.p2Starts, SIZE.concurrency, async () => {
-            const handle = await temporal.workflow.start('baselineWorkflow', { workflowId: `baseline-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [] });
-            ids.push(handle.workflowId);
-          }),
-        () => untilFirstTasksDone(ctx, ids),
-      );
-      stillOpen.baseline.push(...ids);
+      const started = await baselineStarts(async () => (await temporal.workflow.start('baselineWorkflow', { workflowId: `baseline-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [] })).workflowId);
+      stillOpen.baseline.push(...started.ids);
       // The floor under any HTTP API on this machine: the same start behind a bare node:http server
       // in a process of its own, alone and with the API's three database round trips around it.
       const overHttp = async (path) => {
-        const httpIds = [];
-        const result = await measuredSide(
-          () =>
-            pool(SIZE.p2Starts, SIZE.concurrency, async () => {
-              const response = await fetch(`${ctx.baselineHttpBase}${path}`, { method: 'POST' });
-              if (response.status !== 201) throw new Error(`P2: the bare HTTP starter answered ${response.status}: ${await response.text()}`);
-              httpIds.push((await response.json()).workflowId);
-            }),
-          () => untilFirstTasksDone(ctx, httpIds),
-        );
-        httpStarted.push(...httpIds);
-        return result;
+        const result = await baselineStarts(async () => {
+          const response = await fetch(`${ctx.baselineHttpBase}${path}`, { method: 'POST' });
+          if (response.status !== 201) throw new Error(`P2: the bare HTTP starter answered ${response.status}: ${await response.text()}`);
+          return (await response.json()).workflowId;
+        });
+        httpStarted.push(...result.ids);
+        return result.side;
       };
-      return { ...side, overHttp: await overHttp('/start'), overHttpWithQueries: await overHttp('/start?queries=1') };
+      return { ...started.side, overHttp: await overHttp('/start'), overHttpWithQueries: await overHttp('/start?queries=1') };
     },
   );
   // Ended, so that the baseline worker holds what it held before this floor was measured (P1 decides the raw side's first ones).

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NodeProcess } from './node-process.js';
+export { eventually } from '../../../../infra/testing/eventually.mjs';
 
 export interface SystemOptions {
   /** Defaults to the database of the test run (set in global set-up). */
@@ -176,13 +177,3 @@ function required(name: string): string {
   return value;
 }
 
-/** Polls until `check` returns a value other than undefined; for state that settles asynchronously. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

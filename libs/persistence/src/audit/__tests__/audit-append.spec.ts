@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { eventually } from '../../../../../infra/testing/eventually.mjs';
 import { createDataSource } from '../../database/data-source.js';
 import { AuditRepository, roundChain, type AuditAppend } from '../audit.repository.js';
 
@@ -54,15 +55,13 @@ describe('audit trail appends', () => {
   };
 
   /** Until the retry waits for the first attempt's lock on the new chain's head. */
-  const queuedBehindLock = async () => {
-    for (;;) {
+  const queuedBehindLock = () =>
+    eventually(async () => {
       const [{ waiting }] = (await dataSource.query(
         `SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%audit_chain_head%'`,
       )) as { waiting: number }[];
-      if (waiting > 0) return;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
+      return waiting > 0 || undefined;
+    }, 10_000, 10);
 
   it('should record a retried recording once, on a new chain and on one with entries', async () => {
     const roundId = randomUUID();
